@@ -1,0 +1,221 @@
+//! Field mapping: finds id, title and the other fields in a raw row (by configured path or common names) and checks them.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::{Product, RowResult};
+use crate::config::FieldMapping;
+use crate::error::RowError;
+
+/// Names tried, in order, when the configuration does not map a field.
+const ID_NAMES: &[&str] = &["id", "sku", "product_id"];
+const TITLE_NAMES: &[&str] = &["title", "name", "product_name"];
+const DESCRIPTION_NAMES: &[&str] = &["description", "desc", "body", "product_description"];
+const CATEGORY_NAMES: &[&str] = &["category", "category_name", "product_class"];
+const BRAND_NAMES: &[&str] = &["brand", "manufacturer"];
+const PRICE_NAMES: &[&str] = &["price"];
+const TAGS_NAMES: &[&str] = &["tags", "keywords"];
+
+/// Where to look for one field: the configured path, or the common names.
+struct Lookup<'a> {
+    configured: Option<&'a str>,
+    defaults: &'static [&'static str],
+}
+
+impl<'a> Lookup<'a> {
+    fn new(configured: Option<&'a String>, defaults: &'static [&'static str]) -> Self {
+        Self {
+            configured: configured.map(String::as_str),
+            defaults,
+        }
+    }
+
+    /// The field's name and value, if the row has it.
+    fn find<'v>(&self, fields: &'v Map<String, Value>) -> Option<(String, &'v Value)> {
+        match self.configured {
+            Some(path) => get_path(fields, path).map(|v| (path.to_string(), v)),
+            None => self.defaults.iter().find_map(|name| {
+                fields
+                    .iter()
+                    .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                    .map(|(key, value)| (key.clone(), value))
+            }),
+        }
+    }
+
+    fn names(&self) -> String {
+        match self.configured {
+            Some(path) => format!("`{path}` (from config)"),
+            None => self.defaults.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+        }
+    }
+}
+
+/// A key, or a dotted path into nested objects (`meta.sku`); a literal key with a dot wins.
+fn get_path<'v>(fields: &'v Map<String, Value>, path: &str) -> Option<&'v Value> {
+    if let Some(value) = fields.get(path) {
+        return Some(value);
+    }
+    let mut parts = path.split('.');
+    let mut value = fields.get(parts.next()?)?;
+    for part in parts {
+        value = value.as_object()?.get(part)?;
+    }
+    Some(value)
+}
+
+/// Text of a scalar or an array of scalars (joined with ", "); None for objects.
+fn as_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => Some(String::new()),
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .map(as_text)
+            .collect::<Option<Vec<_>>>()
+            .map(|parts| parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ")),
+        Value::Object(_) => None,
+    }
+}
+
+fn parse_price(value: &Value) -> Result<Option<f64>, String> {
+    let price = match value {
+        Value::Null => return Ok(None),
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) if s.trim().is_empty() => return Ok(None),
+        Value::String(s) => s
+            .trim()
+            .trim_start_matches(['$', '€', '£', '¥'])
+            .trim_end_matches(['$', '€', '£', '¥'])
+            .trim()
+            .replace(',', "")
+            .parse::<f64>()
+            .ok(),
+        _ => None,
+    };
+    match price {
+        Some(p) if p.is_finite() && p >= 0.0 => Ok(Some(p)),
+        _ => Err(format!("price: expected a non-negative number, found {value}")),
+    }
+}
+
+fn parse_tags(value: &Value) -> Option<Vec<String>> {
+    let clean = |parts: Vec<String>| {
+        parts
+            .into_iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    match value {
+        Value::Array(items) => items.iter().map(as_text).collect::<Option<Vec<_>>>().map(clean),
+        Value::String(s) => Some(clean(s.split([',', '|', ';']).map(str::to_string).collect())),
+        other => as_text(other).map(|t| clean(vec![t])),
+    }
+}
+
+/// Maps one raw row to a product, or says what is wrong with it.
+fn to_product(line: usize, fields: &Map<String, Value>, lookups: &Lookups) -> Result<Product, String> {
+    let text = |lookup: &Lookup, what: &str| -> Result<(Option<String>, String), String> {
+        match lookup.find(fields) {
+            None => Ok((None, String::new())),
+            Some((name, value)) => as_text(value)
+                .map(|t| (Some(name.clone()), t.trim().to_string()))
+                .ok_or_else(|| format!("{what} field `{name}` is an object; expected text")),
+        }
+    };
+    let (id_key, id) = text(&lookups.id, "id")?;
+    let (title_key, title) = text(&lookups.title, "title")?;
+    if title.is_empty() {
+        return Err(format!("missing title; expected a non-empty field {}", lookups.title.names()));
+    }
+    let (description_key, description) = text(&lookups.description, "description")?;
+    let (category_key, category) = text(&lookups.category, "category")?;
+    let (brand_key, brand) = text(&lookups.brand, "brand")?;
+    let (price_key, price) = match lookups.price.find(fields) {
+        Some((name, value)) => (Some(name), parse_price(value)?),
+        None => (None, None),
+    };
+    let (tags_key, tags) = match lookups.tags.find(fields) {
+        Some((name, value)) => {
+            let tags = parse_tags(value).ok_or_else(|| format!("tags field `{name}` is an object; expected text or a list"))?;
+            (Some(name), tags)
+        }
+        None => (None, Vec::new()),
+    };
+    let used = [id_key, title_key, description_key, category_key, brand_key, price_key, tags_key];
+    let extra = fields
+        .iter()
+        .filter(|(key, _)| !used.iter().flatten().any(|u| u == *key || u.starts_with(&format!("{key}."))))
+        .filter_map(|(key, value)| as_text(value).filter(|t| !t.is_empty()).map(|t| (key.clone(), t)))
+        .collect();
+    Ok(Product {
+        id: if id.is_empty() { line.to_string() } else { id },
+        title,
+        description,
+        category,
+        brand,
+        price,
+        tags,
+        extra,
+        line,
+    })
+}
+
+struct Lookups<'a> {
+    id: Lookup<'a>,
+    title: Lookup<'a>,
+    description: Lookup<'a>,
+    category: Lookup<'a>,
+    brand: Lookup<'a>,
+    price: Lookup<'a>,
+    tags: Lookup<'a>,
+}
+
+/// Maps rows to products; bad rows and duplicate ids become row errors (a duplicate names both lines).
+pub(crate) fn to_products(rows: Vec<RowResult>, mapping: &FieldMapping) -> (Vec<Product>, Vec<RowError>) {
+    let lookups = Lookups {
+        id: Lookup::new(mapping.id.as_ref(), ID_NAMES),
+        title: Lookup::new(mapping.title.as_ref(), TITLE_NAMES),
+        description: Lookup::new(mapping.description.as_ref(), DESCRIPTION_NAMES),
+        category: Lookup::new(mapping.category.as_ref(), CATEGORY_NAMES),
+        brand: Lookup::new(mapping.brand.as_ref(), BRAND_NAMES),
+        price: Lookup::new(mapping.price.as_ref(), PRICE_NAMES),
+        tags: Lookup::new(mapping.tags.as_ref(), TAGS_NAMES),
+    };
+    let mut products = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    let mut first_line_of_id: HashMap<String, usize> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        match to_product(row.line, &row.fields, &lookups) {
+            Ok(product) => {
+                if let Some(first) = first_line_of_id.get(&product.id) {
+                    errors.push(RowError {
+                        line: row.line,
+                        column: None,
+                        message: format!("duplicate id {:?}: already used on line {first}", product.id),
+                    });
+                } else {
+                    first_line_of_id.insert(product.id.clone(), row.line);
+                    products.push(product);
+                }
+            }
+            Err(message) => errors.push(RowError {
+                line: row.line,
+                column: None,
+                message,
+            }),
+        }
+    }
+    (products, errors)
+}

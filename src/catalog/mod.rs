@@ -1,0 +1,216 @@
+//! Products and catalogs: what a product is, and loading a catalog file of any supported format.
+
+mod delimited;
+mod fields;
+mod json;
+pub mod template;
+
+use std::path::{Path, PathBuf};
+
+use crate::config::FieldMapping;
+use crate::error::{Error, Location, Result, RowError};
+
+/// One product, its fields as text (numbers kept as written), and the line it came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Product {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub brand: String,
+    pub price: Option<f64>,
+    pub tags: Vec<String>,
+    /// Other scalar fields of the row, in file order, for display.
+    pub extra: Vec<(String, String)>,
+    /// 1-based line in the catalog file where the product starts.
+    pub line: usize,
+}
+
+impl Product {
+    /// The text of a named field, as a template sees it.
+    pub fn field_text(&self, name: &str) -> String {
+        match name {
+            "id" => self.id.clone(),
+            "title" => self.title.clone(),
+            "description" => self.description.clone(),
+            "category" => self.category.clone(),
+            "brand" => self.brand.clone(),
+            "price" => self.price.map(format_price).unwrap_or_default(),
+            "tags" => self.tags.join(", "),
+            _ => String::new(),
+        }
+    }
+}
+
+/// A price as shown to people: two decimals.
+pub fn format_price(price: f64) -> String {
+    format!("{price:.2}")
+}
+
+/// The catalog file formats lookalike reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A JSON array of product objects.
+    Json,
+    /// One JSON product object per line.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row, no quoting.
+    Tsv,
+}
+
+impl Format {
+    /// The format a file name implies, if any.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Self::Json),
+            "jsonl" | "ndjson" => Some(Self::Jsonl),
+            "csv" => Some(Self::Csv),
+            "tsv" | "tab" => Some(Self::Tsv),
+            _ => None,
+        }
+    }
+}
+
+/// How a catalog is read.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub format: Option<Format>,
+    pub fields: FieldMapping,
+    /// Load the good rows and report the bad ones instead of failing.
+    pub skip_invalid: bool,
+}
+
+/// A loaded catalog: its products in file order, and the rows that were skipped.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub path: PathBuf,
+    pub products: Vec<Product>,
+    pub skipped: Vec<RowError>,
+}
+
+impl Catalog {
+    /// The file name, for status lines.
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    }
+
+    pub fn len(&self) -> usize {
+        self.products.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.products.is_empty()
+    }
+
+    /// The position of the product with this id.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.products.iter().position(|p| p.id == id)
+    }
+
+    /// Reads and validates a catalog file.
+    pub fn load(path: &Path, options: &LoadOptions) -> Result<Self> {
+        let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if metadata.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: is a directory; expected a catalog file (.json, .jsonl, .csv or .tsv)",
+                path.display()
+            )));
+        }
+        let format = match options.format.or_else(|| Format::from_path(path)) {
+            Some(format) => format,
+            None => {
+                return Err(Error::Usage(format!(
+                    "{}: cannot tell the format from the file name; expected .json, .jsonl, .csv or .tsv, or pass --format",
+                    path.display()
+                )));
+            }
+        };
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = decode_utf8(path, &bytes)?;
+        let rows = match format {
+            Format::Json => json::read_array(path, text)?,
+            Format::Jsonl => json::read_lines(text),
+            Format::Csv => delimited::read(text, b',', true),
+            Format::Tsv => delimited::read(text, b'\t', false),
+        };
+        let (products, errors) = fields::to_products(rows, &options.fields);
+        if !errors.is_empty() && !options.skip_invalid {
+            return Err(Error::CatalogRows {
+                path: path.to_path_buf(),
+                rows: errors,
+            });
+        }
+        if products.is_empty() {
+            return Err(Error::EmptyCatalog {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            products,
+            skipped: errors,
+        })
+    }
+}
+
+/// The file's text without a byte-order mark, or an error at the first byte that is not UTF-8.
+fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        Error::CatalogSyntax {
+            at: Location {
+                path: path.to_path_buf(),
+                line,
+                column: Some(column),
+            },
+            message: format!(
+                "not valid UTF-8 (byte 0x{:02X}); expected UTF-8 text: re-save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
+                bytes[e.valid_up_to()]
+            ),
+        }
+    })
+}
+
+/// Byte offsets of line starts, to turn an offset into a line and column.
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self { starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub(crate) fn locate(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|start| *start <= offset);
+        let start = self.starts[line - 1];
+        let column = text[start..offset.min(text.len())].chars().count() + 1;
+        (line, column)
+    }
+}
+
+/// One row as read from a file, before its fields are mapped.
+#[derive(Debug)]
+pub(crate) struct RawRow {
+    pub line: usize,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Readers yield rows or row errors, in file order.
+pub(crate) type RowResult = std::result::Result<RawRow, RowError>;
+
+#[cfg(test)]
+mod tests;

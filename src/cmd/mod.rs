@@ -1,0 +1,1 @@
+//! The CLI's subcommands, one file each.

@@ -1,0 +1,120 @@
+//! The library's typed error: every failure names what it was about (a file, a line, a key) and what was expected.
+
+use std::path::PathBuf;
+
+/// Where in an input file a problem was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: Option<usize>,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.path.display(), self.line)?;
+        if let Some(column) = self.column {
+            write!(f, ":{column}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One rejected catalog row: where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub line: usize,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}", self.line)?;
+        if let Some(column) = self.column {
+            write!(f, ", column {column}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// How many bad rows an error message lists before it says "and N more".
+pub const LISTED_ROW_ERRORS: usize = 10;
+
+fn list_rows(rows: &[RowError]) -> String {
+    let mut out = String::new();
+    for row in rows.iter().take(LISTED_ROW_ERRORS) {
+        out.push_str("\n  ");
+        out.push_str(&row.to_string());
+    }
+    if rows.len() > LISTED_ROW_ERRORS {
+        out.push_str(&format!("\n  ... and {} more", rows.len() - LISTED_ROW_ERRORS));
+    }
+    out
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file as a whole cannot be read as a catalog (not UTF-8, not an array, truncated).
+    #[error("{at}: {message}")]
+    CatalogSyntax { at: Location, message: String },
+    /// Some rows are invalid and `--skip-invalid` was not given.
+    #[error(
+        "{}: {} invalid product row(s); fix them or pass --skip-invalid to load the rest:{}",
+        path.display(), rows.len(), list_rows(rows)
+    )]
+    CatalogRows { path: PathBuf, rows: Vec<RowError> },
+    #[error("{path}: no products in the catalog")]
+    EmptyCatalog { path: PathBuf },
+    #[error("{path}: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error("{0}")]
+    Usage(String),
+    #[error("no product with id {id:?} in {catalog}")]
+    UnknownId { id: String, catalog: String },
+    /// Provisioning could not get or check the model and runtime files.
+    #[error("{0}")]
+    Setup(String),
+    #[error("{file}: sha256 mismatch: expected {expected}, got {actual}")]
+    HashMismatch {
+        file: PathBuf,
+        expected: String,
+        actual: String,
+    },
+    /// The model or runtime is missing or cannot be loaded.
+    #[error("{0}")]
+    Model(String),
+    #[error("index: {0}")]
+    Index(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Self::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Whether the error is the user's input (exit code 2) rather than the environment (exit code 1).
+    pub fn is_input_error(&self) -> bool {
+        matches!(
+            self,
+            Self::CatalogSyntax { .. }
+                | Self::CatalogRows { .. }
+                | Self::EmptyCatalog { .. }
+                | Self::Config { .. }
+                | Self::Usage(_)
+                | Self::UnknownId { .. }
+        )
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,131 @@
+//! Nearest-neighbour search over product vectors: an HNSW graph (built by hnsw_rs, searched in our own flat layout) and the exact oracle.
+//!
+//! hnsw_rs builds the graph; [`graph::Graph`] is a frozen copy of it in flat arrays, which is what
+//! is searched and persisted. This keeps hnsw_rs's types and lifetimes out of the rest of the
+//! program, loads with a few reads instead of rebuilding, and avoids hnsw_rs's per-search
+//! allocations and locks (see the README's benchmarks).
+
+mod build;
+pub mod exact;
+pub mod graph;
+pub mod vectors;
+
+use std::cmp::Ordering;
+
+pub use build::build;
+pub use graph::{Graph, Scratch};
+pub use vectors::Vectors;
+
+/// HNSW parameters, named as in Malkov & Yashunin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    /// Links per node on the upper layers (twice this on layer 0).
+    pub m: usize,
+    /// Candidate list size while building.
+    pub ef_construction: usize,
+    /// Candidate list size while searching.
+    pub ef_search: usize,
+}
+
+impl From<crate::config::IndexConfig> for Params {
+    fn from(c: crate::config::IndexConfig) -> Self {
+        Self {
+            m: c.m,
+            ef_construction: c.ef_construction,
+            ef_search: c.ef_search,
+        }
+    }
+}
+
+/// How an answer was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Hnsw,
+    Exact,
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Hnsw => "HNSW",
+            Self::Exact => "exact",
+        })
+    }
+}
+
+/// A product position and its similarity (inner product of unit vectors: cosine).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub index: u32,
+    pub score: f32,
+}
+
+impl Hit {
+    /// Higher score first; equal scores by position, so results are deterministic.
+    fn rank_cmp(&self, other: &Self) -> Ordering {
+        other.score.total_cmp(&self.score).then(self.index.cmp(&other.index))
+    }
+
+    fn better_than(&self, other: &Self) -> bool {
+        self.rank_cmp(other) == Ordering::Less
+    }
+}
+
+/// Orders a max-heap so that the worst hit is on top.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Worst(pub Hit);
+
+impl PartialEq for Worst {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Worst {}
+impl PartialOrd for Worst {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Worst {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.rank_cmp(&other.0)
+    }
+}
+
+/// Orders a max-heap so that the best hit is on top.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Best(pub Hit);
+
+impl PartialEq for Best {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Best {}
+impl PartialOrd for Best {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Best {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other.0.rank_cmp(&self.0)
+    }
+}
+
+fn sorted(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by(Hit::rank_cmp);
+    hits
+}
+
+/// Fraction of the exact top-k found by the approximate answer.
+pub fn recall(approximate: &[Hit], exact: &[Hit]) -> f64 {
+    if exact.is_empty() {
+        return 1.0;
+    }
+    let found = exact.iter().filter(|e| approximate.iter().any(|a| a.index == e.index)).count();
+    found as f64 / exact.len() as f64
+}
+
+#[cfg(test)]
+mod tests;

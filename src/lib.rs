@@ -1,0 +1,21 @@
+//! lookalike: explore a product catalog by meaning.
+//!
+//! Module map, with the direction of dependencies (nothing imports `tui`):
+//! - [`catalog`]: products, and reading JSON / JSON Lines / CSV / TSV catalogs.
+//! - [`config`]: the typed configuration; [`paths`]: where files are kept; [`error`]: typed errors.
+//! - [`embed`]: the ONNX sentence model, bulk embedding, and provisioning of model and runtime.
+//! - [`index`]: the HNSW graph and the exact oracle; [`store`]: checked cache files.
+//! - [`search`]: the engine (`catalog` + vectors + index + query embedder), opened with caches.
+//! - `cmd`: the CLI's subcommands; `tui`: the interactive app (feature `tui`).
+
+pub mod catalog;
+pub mod cmd;
+pub mod config;
+pub mod embed;
+pub mod error;
+pub mod index;
+pub mod paths;
+pub mod search;
+pub mod store;
+#[cfg(feature = "tui")]
+pub mod tui;

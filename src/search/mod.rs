@@ -1,0 +1,106 @@
+//! The engine: a catalog with its vectors and index ([`Corpus`], shareable and read-only) and a query embedder that owns the model.
+
+pub mod cache;
+mod open;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use open::{OpenOptions, OpenReport, Progress, Stage, open, open_corpus};
+
+use crate::catalog::{Catalog, Product};
+use crate::embed::{Embedder, MAX_TOKENS};
+use crate::error::Result;
+use crate::index::{self, Graph, Hit, Method, Params, Scratch, Vectors};
+
+/// A catalog, one unit vector per product (same order), and the HNSW graph over them. Never changes once built.
+pub struct Corpus {
+    pub catalog: Catalog,
+    pub vectors: Vectors,
+    pub graph: Graph,
+    pub params: Params,
+}
+
+impl Corpus {
+    /// The best `k` products for a query vector, leaving out `exclude`.
+    pub fn search(&self, query: &[f32], k: usize, method: Method, exclude: Option<usize>, scratch: &mut Scratch) -> Vec<Hit> {
+        match method {
+            Method::Hnsw => self.graph.search(&self.vectors, query, k, self.params.ef_search, exclude, scratch),
+            Method::Exact => index::exact::search(&self.vectors, query, k, exclude),
+        }
+    }
+
+    /// Products like the product at `position`, from its stored vector (no embedding).
+    pub fn similar(&self, position: usize, k: usize, method: Method, scratch: &mut Scratch) -> Answer {
+        let start = Instant::now();
+        let hits = self.search(self.vectors.row(position), k, method, Some(position), scratch);
+        Answer {
+            hits,
+            method,
+            embed_time: None,
+            search_time: start.elapsed(),
+            truncated: false,
+        }
+    }
+
+    pub fn product(&self, hit: &Hit) -> &Product {
+        &self.catalog.products[hit.index as usize]
+    }
+}
+
+/// Results and how they were found.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub hits: Vec<Hit>,
+    pub method: Method,
+    /// Time spent embedding the query; None for product-to-product answers.
+    pub embed_time: Option<Duration>,
+    pub search_time: Duration,
+    /// The query was longer than the model's 256 tokens and was cut.
+    pub truncated: bool,
+}
+
+/// A corpus and the embedder that turns queries into vectors. One owner: `embed` needs `&mut`.
+pub struct Engine {
+    pub corpus: Arc<Corpus>,
+    embedder: Box<dyn Embedder>,
+    scratch: Scratch,
+}
+
+impl Engine {
+    pub fn new(corpus: Arc<Corpus>, embedder: Box<dyn Embedder>) -> Self {
+        Self {
+            corpus,
+            embedder,
+            scratch: Scratch::default(),
+        }
+    }
+
+    /// Embeds a text query.
+    pub fn embed_query(&mut self, text: &str) -> Result<(Vec<f32>, bool)> {
+        let truncated = self.embedder.token_count(text) > MAX_TOKENS;
+        let vector = self.embedder.embed_batch(&[text])?.pop().unwrap_or_default();
+        Ok((vector, truncated))
+    }
+
+    /// Products whose meaning is closest to a text query.
+    pub fn query(&mut self, text: &str, k: usize, method: Method) -> Result<Answer> {
+        let start = Instant::now();
+        let (vector, truncated) = self.embed_query(text)?;
+        let embed_time = start.elapsed();
+        let start = Instant::now();
+        let hits = self.corpus.search(&vector, k, method, None, &mut self.scratch);
+        Ok(Answer {
+            hits,
+            method,
+            embed_time: Some(embed_time),
+            search_time: start.elapsed(),
+            truncated,
+        })
+    }
+
+    /// Products like the product at `position`.
+    pub fn similar(&mut self, position: usize, k: usize, method: Method) -> Answer {
+        self.corpus.similar(position, k, method, &mut self.scratch)
+    }
+}

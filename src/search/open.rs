@@ -1,0 +1,209 @@
+//! Opening a catalog for search: load, reuse cached vectors, embed only what changed, load or build the graph, report progress.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::cache;
+use super::{Corpus, Engine};
+use crate::catalog::{Catalog, LoadOptions};
+use crate::config::Settings;
+use crate::embed::bulk::{Batching, embed_all};
+use crate::embed::provision::ModelFiles;
+use crate::embed::{DIM, Embedder, OnnxEmbedder, Threads};
+use crate::error::Result;
+use crate::index::{self, Params, Vectors};
+
+/// What is happening while a catalog opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Loading,
+    LoadingModel,
+    Embedding,
+    Indexing,
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Loading => "loading catalog",
+            Self::LoadingModel => "loading model",
+            Self::Embedding => "embedding",
+            Self::Indexing => "indexing",
+        })
+    }
+}
+
+/// A progress report: a stage, and how far it is (`total` 0 when unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What to open and how.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub settings: Settings,
+    pub catalog: PathBuf,
+    pub load: LoadOptions,
+    /// Root of the cache dir; None to neither read nor write caches.
+    pub cache_root: Option<PathBuf>,
+    pub batching: Batching,
+}
+
+/// What opening did, with counts and timings.
+#[derive(Debug, Clone, Default)]
+pub struct OpenReport {
+    pub products: usize,
+    pub skipped: usize,
+    pub embedded: usize,
+    pub reused: usize,
+    pub load_time: Duration,
+    pub embed_time: Duration,
+    pub index_time: Duration,
+    pub graph_from_cache: bool,
+    /// One-line notices for the user (a cache that was ignored, or could not be written).
+    pub notices: Vec<String>,
+}
+
+/// Opens a catalog into a [`Corpus`]; `make_embedder` is called only if something must be embedded.
+pub fn open_corpus(
+    options: &OpenOptions,
+    model_id: &str,
+    make_embedder: &mut dyn FnMut() -> Result<Box<dyn Embedder>>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Corpus, OpenReport)> {
+    let mut report = OpenReport::default();
+    let start = Instant::now();
+    progress(Progress { stage: Stage::Loading, done: 0, total: 0 });
+    let catalog = Catalog::load(&options.catalog, &options.load)?;
+    let template = &options.settings.template;
+    let texts: Vec<String> = catalog.products.iter().map(|p| template.render(p)).collect();
+    let keys: Vec<u128> = texts.iter().map(|t| cache::entry_key(model_id, template.source(), t)).collect();
+    report.products = catalog.len();
+    report.skipped = catalog.skipped.len();
+
+    let dir = options.cache_root.as_ref().map(|root| cache::catalog_dir(root, &options.catalog));
+    let vectors_path = dir.as_ref().map(|d| d.join("vectors.bin"));
+    let graph_path = dir.as_ref().map(|d| d.join("graph.bin"));
+    let cached = match vectors_path.as_ref().map(|p| cache::read_vectors(p, model_id, DIM)) {
+        Some(Ok(cached)) => cached,
+        Some(Err(why)) => {
+            report.notices.push(format!("embedding cache ignored and rebuilt: {why}"));
+            None
+        }
+        None => None,
+    };
+    report.load_time = start.elapsed();
+
+    let start = Instant::now();
+    let vectors = match cached {
+        Some(cached) if cached.keys == keys => {
+            report.reused = keys.len();
+            cached.vectors
+        }
+        cached => {
+            let vectors = embed_missing(&texts, &keys, cached.as_ref(), options, make_embedder, progress, &mut report)?;
+            if let Some(path) = &vectors_path
+                && let Err(e) = cache::write_vectors(path, model_id, &keys, &vectors)
+            {
+                report.notices.push(format!("working without a cache: {e}"));
+            }
+            vectors
+        }
+    };
+    report.embed_time = start.elapsed();
+
+    let start = Instant::now();
+    let params = Params::from(options.settings.config.index);
+    let graph_key = cache::graph_key(&keys, params);
+    let cached_graph = match graph_path.as_ref().map(|p| cache::read_graph(p, model_id, graph_key, vectors.len())) {
+        Some(Ok(graph)) => graph,
+        Some(Err(why)) if report.embedded == 0 => {
+            report.notices.push(format!("index cache ignored and rebuilt: {why}"));
+            None
+        }
+        _ => None,
+    };
+    let graph = if let Some(graph) = cached_graph {
+        report.graph_from_cache = true;
+        graph
+    } else {
+        let total = vectors.len();
+        progress(Progress { stage: Stage::Indexing, done: 0, total });
+        let graph = index::build(&vectors, params, &mut |done, total| {
+            progress(Progress { stage: Stage::Indexing, done, total });
+        });
+        if let Some(path) = &graph_path
+            && let Err(e) = cache::write_graph(path, model_id, graph_key, &graph)
+            && !report.notices.iter().any(|n| n.starts_with("working without a cache"))
+        {
+            report.notices.push(format!("working without a cache: {e}"));
+        }
+        graph
+    };
+    report.index_time = start.elapsed();
+    Ok((
+        Corpus {
+            catalog,
+            vectors,
+            graph,
+            params,
+        },
+        report,
+    ))
+}
+
+/// Vectors for every text: reused from the cache where the key matches, embedded otherwise.
+fn embed_missing(
+    texts: &[String],
+    keys: &[u128],
+    cached: Option<&cache::CachedVectors>,
+    options: &OpenOptions,
+    make_embedder: &mut dyn FnMut() -> Result<Box<dyn Embedder>>,
+    progress: &mut dyn FnMut(Progress),
+    report: &mut OpenReport,
+) -> Result<Vectors> {
+    let lookup = cached.map(cache::CachedVectors::lookup).unwrap_or_default();
+    let missing: Vec<usize> = (0..texts.len()).filter(|i| !lookup.contains_key(&keys[*i])).collect();
+    report.embedded = missing.len();
+    report.reused = texts.len() - missing.len();
+    let mut fresh = Vec::new();
+    if !missing.is_empty() {
+        progress(Progress { stage: Stage::LoadingModel, done: 0, total: 0 });
+        let mut embedder = make_embedder()?;
+        let missing_texts: Vec<&str> = missing.iter().map(|&i| texts[i].as_str()).collect();
+        progress(Progress { stage: Stage::Embedding, done: 0, total: missing.len() });
+        fresh = embed_all(
+            embedder.as_mut(),
+            &missing_texts,
+            options.settings.config.embed.batch_size,
+            options.batching,
+            &mut |done, total| progress(Progress { stage: Stage::Embedding, done, total }),
+        )?;
+    }
+    let mut fresh = fresh.into_iter();
+    let mut data = Vec::with_capacity(texts.len() * DIM);
+    for key in keys {
+        match (lookup.get(key), cached) {
+            (Some(&row), Some(cached)) => data.extend_from_slice(cached.vectors.row(row)),
+            _ => data.extend(fresh.next().unwrap_or_else(|| vec![0.0; DIM])),
+        }
+    }
+    Ok(Vectors::from_flat(DIM, data))
+}
+
+/// Opens a catalog with the real model: all cores for bulk embedding, one thread for queries.
+pub fn open(options: &OpenOptions, files: &ModelFiles, progress: &mut dyn FnMut(Progress)) -> Result<(Engine, OpenReport)> {
+    let (corpus, report) = open_corpus(
+        options,
+        &files.model_sha256,
+        &mut || Ok(Box::new(OnnxEmbedder::load(files, Threads::All)?) as Box<dyn Embedder>),
+        progress,
+    )?;
+    progress(Progress { stage: Stage::LoadingModel, done: 0, total: 0 });
+    let embedder = OnnxEmbedder::load(files, Threads::One)?;
+    Ok((Engine::new(Arc::new(corpus), Box::new(embedder)), report))
+}

@@ -1,0 +1,266 @@
+//! Checked cache files: a header (format, byte order, model, key, length, checksum) in front of the payload, written to a temporary file and renamed into place.
+//!
+//! A cache is never trusted blindly: [`open`] returns the reason a file cannot be used (wrong
+//! version, model or key, short, checksum mismatch), and the caller rebuilds and says so.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::error::{Error, Result};
+
+const MAGIC: [u8; 8] = *b"LOOKALIK";
+/// Bumped whenever any payload layout changes.
+pub const FORMAT_VERSION: u32 = 1;
+/// Written in native order: a reader on a machine of the other byte order sees a mismatch.
+const BYTE_ORDER: u32 = 0x0102_0304;
+const HEADER_LEN: usize = 8 + 4 + 4 + 4 + 64 + 16 + 8 + 8;
+
+/// What a cache file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Kind {
+    Vectors = 1,
+    Graph = 2,
+}
+
+/// Identifies a cache's content: the model's sha256 (hex) and a 128-bit key over its inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub kind: Kind,
+    pub model_id: String,
+    pub key: u128,
+}
+
+impl Stamp {
+    fn model_bytes(&self) -> [u8; 64] {
+        let mut out = [b'0'; 64];
+        let bytes = self.model_id.as_bytes();
+        let n = bytes.len().min(64);
+        out[..n].copy_from_slice(&bytes[..n]);
+        out
+    }
+}
+
+/// Writes a payload piece by piece; [`SealedWriter::commit`] seals it and moves it into place.
+pub struct SealedWriter {
+    file: std::io::BufWriter<std::fs::File>,
+    temp: PathBuf,
+    target: PathBuf,
+    stamp: Stamp,
+    hasher: Xxh3,
+    len: u64,
+}
+
+impl SealedWriter {
+    pub fn create(target: &Path, stamp: Stamp) -> Result<Self> {
+        let dir = target.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let temp = dir.join(format!(
+            ".{}.tmp-{}-{}",
+            target.file_name().and_then(|n| n.to_str()).unwrap_or("cache"),
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos())
+        ));
+        let file = std::fs::File::create(&temp).map_err(|e| Error::io(&temp, e))?;
+        let mut writer = Self {
+            file: std::io::BufWriter::with_capacity(1 << 20, file),
+            temp,
+            target: target.to_path_buf(),
+            stamp,
+            hasher: Xxh3::new(),
+            len: 0,
+        };
+        writer.raw(&[0u8; HEADER_LEN])?;
+        Ok(writer)
+    }
+
+    fn raw(&mut self, bytes: &[u8]) -> Result<()> {
+        self.file.write_all(bytes).map_err(|e| Error::io(&self.temp, e))
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        self.hasher.update(bytes);
+        self.len += bytes.len() as u64;
+        self.raw(bytes)
+    }
+
+    pub fn write_u64(&mut self, value: u64) -> Result<()> {
+        self.write(&value.to_ne_bytes())
+    }
+
+    /// Writes the header, flushes to disk and renames over the target.
+    pub fn commit(mut self) -> Result<()> {
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(&MAGIC);
+        header.extend_from_slice(&FORMAT_VERSION.to_ne_bytes());
+        header.extend_from_slice(&BYTE_ORDER.to_ne_bytes());
+        header.extend_from_slice(&(self.stamp.kind as u32).to_ne_bytes());
+        header.extend_from_slice(&self.stamp.model_bytes());
+        header.extend_from_slice(&self.stamp.key.to_ne_bytes());
+        header.extend_from_slice(&self.len.to_ne_bytes());
+        header.extend_from_slice(&self.hasher.digest().to_ne_bytes());
+        let temp = self.temp.clone();
+        let io = |e| Error::io(&temp, e);
+        self.file.flush().map_err(io)?;
+        let file = self.file.get_mut();
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        file.write_all(&header).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        std::fs::rename(&self.temp, &self.target).map_err(|e| Error::io(&self.target, e))?;
+        self.temp = PathBuf::new();
+        Ok(())
+    }
+}
+
+impl Drop for SealedWriter {
+    /// A writer dropped before `commit` (an error, a panic) removes its temporary file.
+    fn drop(&mut self) {
+        if !self.temp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// Why a cache file was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unusable(pub String);
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Reads a sealed payload piece by piece; [`SealedReader::finish`] checks length and checksum.
+pub struct SealedReader {
+    file: std::io::BufReader<std::fs::File>,
+    hasher: Xxh3,
+    remaining: u64,
+    checksum: u64,
+}
+
+/// Opens a cache file if it exists and its header matches `stamp`; Ok(None) when there is none.
+pub fn open(path: &Path, stamp: &Stamp) -> std::result::Result<Option<SealedReader>, Unusable> {
+    let file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Unusable(format!("cannot read it: {e}"))),
+    };
+    let actual_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut file = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut header = [0u8; HEADER_LEN];
+    file.read_exact(&mut header).map_err(|_| Unusable("it is shorter than its header".into()))?;
+    let u32_at = |at: usize| u32::from_ne_bytes(header[at..at + 4].try_into().unwrap_or_default());
+    let u64_at = |at: usize| u64::from_ne_bytes(header[at..at + 8].try_into().unwrap_or_default());
+    if header[..8] != MAGIC {
+        return Err(Unusable("it is not a lookalike cache file".into()));
+    }
+    if u32_at(8) != FORMAT_VERSION || u32_at(12) != BYTE_ORDER {
+        return Err(Unusable(format!("it has cache format {}, expected {FORMAT_VERSION}", u32_at(8))));
+    }
+    if u32_at(16) != stamp.kind as u32 {
+        return Err(Unusable("it holds another kind of data".into()));
+    }
+    if header[20..84] != stamp.model_bytes() {
+        return Err(Unusable("it was made with another model".into()));
+    }
+    if u128::from_ne_bytes(header[84..100].try_into().unwrap_or_default()) != stamp.key {
+        return Err(Unusable("its inputs changed".into()));
+    }
+    let len = u64_at(100);
+    if actual_len != HEADER_LEN as u64 + len {
+        return Err(Unusable(format!(
+            "it is {actual_len} bytes, its header says {}",
+            HEADER_LEN as u64 + len
+        )));
+    }
+    Ok(Some(SealedReader {
+        file,
+        hasher: Xxh3::new(),
+        remaining: len,
+        checksum: u64_at(108),
+    }))
+}
+
+impl SealedReader {
+    pub fn read(&mut self, into: &mut [u8]) -> std::result::Result<(), Unusable> {
+        if into.len() as u64 > self.remaining {
+            return Err(Unusable("its payload is shorter than its contents need".into()));
+        }
+        self.file.read_exact(into).map_err(|e| Unusable(format!("cannot read it: {e}")))?;
+        self.hasher.update(into);
+        self.remaining -= into.len() as u64;
+        Ok(())
+    }
+
+    pub fn read_u64(&mut self) -> std::result::Result<u64, Unusable> {
+        let mut bytes = [0u8; 8];
+        self.read(&mut bytes)?;
+        Ok(u64::from_ne_bytes(bytes))
+    }
+
+    /// Checks that the whole payload was read and its checksum matches.
+    pub fn finish(self) -> std::result::Result<(), Unusable> {
+        if self.remaining != 0 {
+            return Err(Unusable("it has more data than its contents need".into()));
+        }
+        if self.hasher.digest() != self.checksum {
+            return Err(Unusable("its checksum does not match (the file is damaged)".into()));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(key: u128) -> Stamp {
+        Stamp {
+            kind: Kind::Vectors,
+            model_id: "abc".into(),
+            key,
+        }
+    }
+
+    fn write(path: &Path, key: u128, payload: &[u8]) {
+        let mut w = SealedWriter::create(path, stamp(key)).unwrap();
+        w.write(payload).unwrap();
+        w.commit().unwrap();
+    }
+
+    fn read_all(path: &Path, key: u128, len: usize) -> std::result::Result<Option<Vec<u8>>, Unusable> {
+        let Some(mut r) = open(path, &stamp(key))? else {
+            return Ok(None);
+        };
+        let mut buf = vec![0; len];
+        r.read(&mut buf)?;
+        r.finish()?;
+        Ok(Some(buf))
+    }
+
+    #[test]
+    fn round_trip_and_every_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.bin");
+        assert_eq!(read_all(&path, 1, 5), Ok(None));
+        write(&path, 1, b"hello");
+        assert_eq!(read_all(&path, 1, 5), Ok(Some(b"hello".to_vec())));
+        assert!(read_all(&path, 2, 5).unwrap_err().0.contains("inputs changed"));
+        assert!(read_all(&path, 1, 4).unwrap_err().0.contains("more data"));
+        let mut bytes = std::fs::read(&path).unwrap();
+        *bytes.last_mut().unwrap() ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(read_all(&path, 1, 5).unwrap_err().0.contains("checksum"));
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert!(read_all(&path, 1, 5).unwrap_err().0.contains("header says"));
+        std::fs::write(&path, b"junk").unwrap();
+        assert!(read_all(&path, 1, 5).is_err());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "no temporary files left: {names:?}");
+    }
+}
