@@ -104,7 +104,8 @@ impl Settings {
             path: shown.clone(),
             message,
         };
-        let config: Config = toml::from_str(text).map_err(|e| config_error(describe_toml_error(text, &e)))?;
+        let config: Config =
+            toml::from_str(text).map_err(|e| config_error(describe_toml_error(text, &e)))?;
         let template = Template::parse(&config.embed.template).map_err(|message| {
             config_error(format!(
                 "line {}: embed.template: {message}",
@@ -121,10 +122,26 @@ impl Settings {
                 )))
             }
         };
-        check(config.embed.batch_size > 0, "embed.batch_size", "a number of at least 1")?;
-        check((2..=128).contains(&config.index.m), "index.m", "a number from 2 to 128")?;
-        check(config.index.ef_construction >= 1, "index.ef_construction", "a number of at least 1")?;
-        check(config.index.ef_search >= 1, "index.ef_search", "a number of at least 1")?;
+        check(
+            config.embed.batch_size > 0,
+            "embed.batch_size",
+            "a number of at least 1",
+        )?;
+        check(
+            (2..=128).contains(&config.index.m),
+            "index.m",
+            "a number from 2 to 128",
+        )?;
+        check(
+            config.index.ef_construction >= 1,
+            "index.ef_construction",
+            "a number of at least 1",
+        )?;
+        check(
+            config.index.ef_search >= 1,
+            "index.ef_search",
+            "a number of at least 1",
+        )?;
         Ok(Self {
             config,
             template,
@@ -159,14 +176,15 @@ fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
 
 /// The 1-based line on which `key = ...` is set, for errors found after parsing.
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|line| {
-        let line = line.trim_start();
-        !line.starts_with('#')
-            && line
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            !line.starts_with('#')
+                && line
+                    .strip_prefix(key)
+                    .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -190,7 +208,9 @@ mod tests {
 
     #[test]
     fn wrong_type_names_line() {
-        let err = Settings::parse("[index]\nm = \"sixteen\"\n", None).unwrap_err().to_string();
+        let err = Settings::parse("[index]\nm = \"sixteen\"\n", None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 2"), "{err}");
     }
 
@@ -204,14 +224,22 @@ mod tests {
 
     #[test]
     fn out_of_range_parameter_is_an_error() {
-        let err = Settings::parse("[index]\nm = 1\n", None).unwrap_err().to_string();
+        let err = Settings::parse("[index]\nm = 1\n", None)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("index.m") && err.contains("line 2"), "{err}");
     }
 
     #[test]
     fn relative_catalog_path_starts_at_the_config_file() {
-        let settings =
-            Settings::parse("[catalog]\npath = \"p.json\"\n", Some("/etc/x/config.toml".into())).unwrap();
-        assert_eq!(settings.catalog_path(), Some(PathBuf::from("/etc/x/p.json")));
+        let settings = Settings::parse(
+            "[catalog]\npath = \"p.json\"\n",
+            Some("/etc/x/config.toml".into()),
+        )
+        .unwrap();
+        assert_eq!(
+            settings.catalog_path(),
+            Some(PathBuf::from("/etc/x/p.json"))
+        );
     }
 }

@@ -41,14 +41,15 @@ impl std::fmt::Display for RowError {
 /// How many bad rows an error message lists before it says "and N more".
 pub const LISTED_ROW_ERRORS: usize = 10;
 
-fn list_rows(rows: &[RowError]) -> String {
+/// The first rows, one per line and indented, then how many more there are.
+pub fn list_rows(rows: &[RowError]) -> String {
+    use std::fmt::Write;
     let mut out = String::new();
     for row in rows.iter().take(LISTED_ROW_ERRORS) {
-        out.push_str("\n  ");
-        out.push_str(&row.to_string());
+        let _ = write!(out, "\n  {row}");
     }
     if rows.len() > LISTED_ROW_ERRORS {
-        out.push_str(&format!("\n  ... and {} more", rows.len() - LISTED_ROW_ERRORS));
+        let _ = write!(out, "\n  ... and {} more", rows.len() - LISTED_ROW_ERRORS);
     }
     out
 }

@@ -5,16 +5,19 @@
 //! - [`config`]: the typed configuration; [`paths`]: where files are kept; [`error`]: typed errors.
 //! - [`embed`]: the ONNX sentence model, bulk embedding, and provisioning of model and runtime.
 //! - [`index`]: the HNSW graph and the exact oracle; [`store`]: checked cache files.
+//! - [`safe_text`]: product text made harmless for terminals.
 //! - [`search`]: the engine (`catalog` + vectors + index + query embedder), opened with caches.
 //! - `cmd`: the CLI's subcommands; `tui`: the interactive app (feature `tui`).
 
 pub mod catalog;
+pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod embed;
 pub mod error;
 pub mod index;
 pub mod paths;
+pub mod safe_text;
 pub mod search;
 pub mod store;
 #[cfg(feature = "tui")]

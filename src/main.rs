@@ -1,1 +1,31 @@
-fn main() {}
+//! lookalike's entry point: parse the command line, run the command, map errors to an exit code (0 ok, 2 usage or input, 1 other).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use lookalike::cli::{Cli, Command};
+use lookalike::cmd::{self, Context};
+use lookalike::error::Result;
+
+fn run(cli: Cli) -> Result<()> {
+    let ctx = Context::new(cli.common)?;
+    let mut stdout = std::io::stdout().lock();
+    match &cli.command {
+        Some(Command::Setup) => cmd::setup::run(&ctx, &mut stdout),
+        Some(Command::Index) => cmd::index::run(&ctx, &mut stdout),
+        Some(Command::Search(args)) => cmd::search::search(&ctx, args, &mut stdout),
+        Some(Command::Similar(args)) => cmd::search::similar(&ctx, args, &mut stdout),
+        None => cmd::interactive(&ctx, &mut stdout),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lookalike: error: {e}");
+            ExitCode::from(if e.is_input_error() { 2 } else { 1 })
+        }
+    }
+}

@@ -30,8 +30,14 @@ impl Dirs {
             }
         };
         Ok(Self {
-            data: pick("LOOKALIKE_DATA_DIR", project.as_ref().map(|p| p.data_dir()))?,
-            cache: pick("LOOKALIKE_CACHE_DIR", project.as_ref().map(|p| p.cache_dir()))?,
+            data: pick(
+                "LOOKALIKE_DATA_DIR",
+                project.as_ref().map(directories::ProjectDirs::data_dir),
+            )?,
+            cache: pick(
+                "LOOKALIKE_CACHE_DIR",
+                project.as_ref().map(directories::ProjectDirs::cache_dir),
+            )?,
             config: project.map(|p| p.config_dir().join("config.toml")),
         })
     }

@@ -59,7 +59,10 @@ impl SealedWriter {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let temp = dir.join(format!(
             ".{}.tmp-{}-{}",
-            target.file_name().and_then(|n| n.to_str()).unwrap_or("cache"),
+            target
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("cache"),
             std::process::id(),
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -79,7 +82,9 @@ impl SealedWriter {
     }
 
     fn raw(&mut self, bytes: &[u8]) -> Result<()> {
-        self.file.write_all(bytes).map_err(|e| Error::io(&self.temp, e))
+        self.file
+            .write_all(bytes)
+            .map_err(|e| Error::io(&self.temp, e))
     }
 
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
@@ -150,17 +155,21 @@ pub fn open(path: &Path, stamp: &Stamp) -> std::result::Result<Option<SealedRead
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Unusable(format!("cannot read it: {e}"))),
     };
-    let actual_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let actual_len = file.metadata().map_or(0, |m| m.len());
     let mut file = std::io::BufReader::with_capacity(1 << 20, file);
     let mut header = [0u8; HEADER_LEN];
-    file.read_exact(&mut header).map_err(|_| Unusable("it is shorter than its header".into()))?;
+    file.read_exact(&mut header)
+        .map_err(|_| Unusable("it is shorter than its header".into()))?;
     let u32_at = |at: usize| u32::from_ne_bytes(header[at..at + 4].try_into().unwrap_or_default());
     let u64_at = |at: usize| u64::from_ne_bytes(header[at..at + 8].try_into().unwrap_or_default());
     if header[..8] != MAGIC {
         return Err(Unusable("it is not a lookalike cache file".into()));
     }
     if u32_at(8) != FORMAT_VERSION || u32_at(12) != BYTE_ORDER {
-        return Err(Unusable(format!("it has cache format {}, expected {FORMAT_VERSION}", u32_at(8))));
+        return Err(Unusable(format!(
+            "it has cache format {}, expected {FORMAT_VERSION}",
+            u32_at(8)
+        )));
     }
     if u32_at(16) != stamp.kind as u32 {
         return Err(Unusable("it holds another kind of data".into()));
@@ -189,9 +198,13 @@ pub fn open(path: &Path, stamp: &Stamp) -> std::result::Result<Option<SealedRead
 impl SealedReader {
     pub fn read(&mut self, into: &mut [u8]) -> std::result::Result<(), Unusable> {
         if into.len() as u64 > self.remaining {
-            return Err(Unusable("its payload is shorter than its contents need".into()));
+            return Err(Unusable(
+                "its payload is shorter than its contents need".into(),
+            ));
         }
-        self.file.read_exact(into).map_err(|e| Unusable(format!("cannot read it: {e}")))?;
+        self.file
+            .read_exact(into)
+            .map_err(|e| Unusable(format!("cannot read it: {e}")))?;
         self.hasher.update(into);
         self.remaining -= into.len() as u64;
         Ok(())
@@ -209,7 +222,9 @@ impl SealedReader {
             return Err(Unusable("it has more data than its contents need".into()));
         }
         if self.hasher.digest() != self.checksum {
-            return Err(Unusable("its checksum does not match (the file is damaged)".into()));
+            return Err(Unusable(
+                "its checksum does not match (the file is damaged)".into(),
+            ));
         }
         Ok(())
     }
@@ -233,7 +248,11 @@ mod tests {
         w.commit().unwrap();
     }
 
-    fn read_all(path: &Path, key: u128, len: usize) -> std::result::Result<Option<Vec<u8>>, Unusable> {
+    fn read_all(
+        path: &Path,
+        key: u128,
+        len: usize,
+    ) -> std::result::Result<Option<Vec<u8>>, Unusable> {
         let Some(mut r) = open(path, &stamp(key))? else {
             return Ok(None);
         };
@@ -250,7 +269,12 @@ mod tests {
         assert_eq!(read_all(&path, 1, 5), Ok(None));
         write(&path, 1, b"hello");
         assert_eq!(read_all(&path, 1, 5), Ok(Some(b"hello".to_vec())));
-        assert!(read_all(&path, 2, 5).unwrap_err().0.contains("inputs changed"));
+        assert!(
+            read_all(&path, 2, 5)
+                .unwrap_err()
+                .0
+                .contains("inputs changed")
+        );
         assert!(read_all(&path, 1, 4).unwrap_err().0.contains("more data"));
         let mut bytes = std::fs::read(&path).unwrap();
         *bytes.last_mut().unwrap() ^= 1;
@@ -260,7 +284,10 @@ mod tests {
         assert!(read_all(&path, 1, 5).unwrap_err().0.contains("header says"));
         std::fs::write(&path, b"junk").unwrap();
         assert!(read_all(&path, 1, 5).is_err());
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1, "no temporary files left: {names:?}");
     }
 }

@@ -16,7 +16,11 @@ pub(crate) fn read(text: &str, delimiter: u8, quoting: bool) -> Vec<RowResult> {
         }
         lines.locate(text, offset).0
     };
-    let unclosed = if quoting { unclosed_quote(text, delimiter) } else { None };
+    let unclosed = if quoting {
+        unclosed_quote(text, delimiter)
+    } else {
+        None
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .quoting(quoting)
@@ -62,7 +66,11 @@ pub(crate) fn read(text: &str, delimiter: u8, quoting: bool) -> Vec<RowResult> {
             rows.push(Err(RowError {
                 line,
                 column: None,
-                message: format!("expected {} fields as in the header, found {}", headers.len(), record.len()),
+                message: format!(
+                    "expected {} fields as in the header, found {}",
+                    headers.len(),
+                    record.len()
+                ),
             }));
             continue;
         }

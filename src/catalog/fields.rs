@@ -47,7 +47,12 @@ impl<'a> Lookup<'a> {
     fn names(&self) -> String {
         match self.configured {
             Some(path) => format!("`{path}` (from config)"),
-            None => self.defaults.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "),
+            None => self
+                .defaults
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }
@@ -76,7 +81,13 @@ fn as_text(value: &Value) -> Option<String> {
             .iter()
             .map(as_text)
             .collect::<Option<Vec<_>>>()
-            .map(|parts| parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ")),
+            .map(|parts| {
+                parts
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
         Value::Object(_) => None,
     }
 }
@@ -98,7 +109,9 @@ fn parse_price(value: &Value) -> Result<Option<f64>, String> {
     };
     match price {
         Some(p) if p.is_finite() && p >= 0.0 => Ok(Some(p)),
-        _ => Err(format!("price: expected a non-negative number, found {value}")),
+        _ => Err(format!(
+            "price: expected a non-negative number, found {value}"
+        )),
     }
 }
 
@@ -111,14 +124,24 @@ fn parse_tags(value: &Value) -> Option<Vec<String>> {
             .collect()
     };
     match value {
-        Value::Array(items) => items.iter().map(as_text).collect::<Option<Vec<_>>>().map(clean),
-        Value::String(s) => Some(clean(s.split([',', '|', ';']).map(str::to_string).collect())),
+        Value::Array(items) => items
+            .iter()
+            .map(as_text)
+            .collect::<Option<Vec<_>>>()
+            .map(clean),
+        Value::String(s) => Some(clean(
+            s.split([',', '|', ';']).map(str::to_string).collect(),
+        )),
         other => as_text(other).map(|t| clean(vec![t])),
     }
 }
 
 /// Maps one raw row to a product, or says what is wrong with it.
-fn to_product(line: usize, fields: &Map<String, Value>, lookups: &Lookups) -> Result<Product, String> {
+fn to_product(
+    line: usize,
+    fields: &Map<String, Value>,
+    lookups: &Lookups,
+) -> Result<Product, String> {
     let text = |lookup: &Lookup, what: &str| -> Result<(Option<String>, String), String> {
         match lookup.find(fields) {
             None => Ok((None, String::new())),
@@ -130,7 +153,10 @@ fn to_product(line: usize, fields: &Map<String, Value>, lookups: &Lookups) -> Re
     let (id_key, id) = text(&lookups.id, "id")?;
     let (title_key, title) = text(&lookups.title, "title")?;
     if title.is_empty() {
-        return Err(format!("missing title; expected a non-empty field {}", lookups.title.names()));
+        return Err(format!(
+            "missing title; expected a non-empty field {}",
+            lookups.title.names()
+        ));
     }
     let (description_key, description) = text(&lookups.description, "description")?;
     let (category_key, category) = text(&lookups.category, "category")?;
@@ -141,16 +167,35 @@ fn to_product(line: usize, fields: &Map<String, Value>, lookups: &Lookups) -> Re
     };
     let (tags_key, tags) = match lookups.tags.find(fields) {
         Some((name, value)) => {
-            let tags = parse_tags(value).ok_or_else(|| format!("tags field `{name}` is an object; expected text or a list"))?;
+            let tags = parse_tags(value).ok_or_else(|| {
+                format!("tags field `{name}` is an object; expected text or a list")
+            })?;
             (Some(name), tags)
         }
         None => (None, Vec::new()),
     };
-    let used = [id_key, title_key, description_key, category_key, brand_key, price_key, tags_key];
+    let used = [
+        id_key,
+        title_key,
+        description_key,
+        category_key,
+        brand_key,
+        price_key,
+        tags_key,
+    ];
     let extra = fields
         .iter()
-        .filter(|(key, _)| !used.iter().flatten().any(|u| u == *key || u.starts_with(&format!("{key}."))))
-        .filter_map(|(key, value)| as_text(value).filter(|t| !t.is_empty()).map(|t| (key.clone(), t)))
+        .filter(|(key, _)| {
+            !used
+                .iter()
+                .flatten()
+                .any(|u| u == *key || u.starts_with(&format!("{key}.")))
+        })
+        .filter_map(|(key, value)| {
+            as_text(value)
+                .filter(|t| !t.is_empty())
+                .map(|t| (key.clone(), t))
+        })
         .collect();
     Ok(Product {
         id: if id.is_empty() { line.to_string() } else { id },
@@ -176,7 +221,10 @@ struct Lookups<'a> {
 }
 
 /// Maps rows to products; bad rows and duplicate ids become row errors (a duplicate names both lines).
-pub(crate) fn to_products(rows: Vec<RowResult>, mapping: &FieldMapping) -> (Vec<Product>, Vec<RowError>) {
+pub(crate) fn to_products(
+    rows: Vec<RowResult>,
+    mapping: &FieldMapping,
+) -> (Vec<Product>, Vec<RowError>) {
     let lookups = Lookups {
         id: Lookup::new(mapping.id.as_ref(), ID_NAMES),
         title: Lookup::new(mapping.title.as_ref(), TITLE_NAMES),
@@ -203,7 +251,10 @@ pub(crate) fn to_products(rows: Vec<RowResult>, mapping: &FieldMapping) -> (Vec<
                     errors.push(RowError {
                         line: row.line,
                         column: None,
-                        message: format!("duplicate id {:?}: already used on line {first}", product.id),
+                        message: format!(
+                            "duplicate id {:?}: already used on line {first}",
+                            product.id
+                        ),
                     });
                 } else {
                     first_line_of_id.insert(product.id.clone(), row.line);

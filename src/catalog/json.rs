@@ -61,7 +61,12 @@ pub(crate) fn read_array(path: &Path, text: &str) -> Result<Vec<RowResult>> {
                 "expected a JSON array of products `[{...}, ...]`, found an object; for one product object per line use a .jsonl file or --format jsonl".into(),
             ));
         }
-        Some(_) => return Err(syntax(i, "expected a JSON array of products `[{...}, ...]`".into())),
+        Some(_) => {
+            return Err(syntax(
+                i,
+                "expected a JSON array of products `[{...}, ...]`".into(),
+            ));
+        }
     }
     let mut rows = Vec::new();
     loop {
@@ -74,19 +79,27 @@ pub(crate) fn read_array(path: &Path, text: &str) -> Result<Vec<RowResult>> {
         let end = element_end(bytes, start).ok_or_else(|| {
             syntax(
                 text.len(),
-                "unexpected end of file inside the array; expected `]` (is the file truncated?)".into(),
+                "unexpected end of file inside the array; expected `]` (is the file truncated?)"
+                    .into(),
             )
         })?;
         let element = text[start..end].trim_end();
         if element.is_empty() {
-            return Err(syntax(start, "expected a product object before this `,` or `]`".into()));
+            return Err(syntax(
+                start,
+                "expected a product object before this `,` or `]`".into(),
+            ));
         }
         let (line, column) = lines.locate(text, start);
         rows.push(match serde_json::from_str::<Value>(element) {
             Ok(value) => to_row(value, line),
             Err(e) => Err(RowError {
                 line: line + e.line() - 1,
-                column: Some(if e.line() == 1 { column + e.column() - 1 } else { e.column() }),
+                column: Some(if e.line() == 1 {
+                    column + e.column() - 1
+                } else {
+                    e.column()
+                }),
                 message: format!("invalid JSON: {}", strip_position(&e)),
             }),
         });
@@ -97,7 +110,10 @@ pub(crate) fn read_array(path: &Path, text: &str) -> Result<Vec<RowResult>> {
     }
     let rest = skip_ws(i);
     if rest < bytes.len() {
-        return Err(syntax(rest, "unexpected text after the closing `]` of the array".into()));
+        return Err(syntax(
+            rest,
+            "unexpected text after the closing `]` of the array".into(),
+        ));
     }
     Ok(rows)
 }
@@ -128,7 +144,7 @@ fn element_end(bytes: &[u8], start: usize) -> Option<usize> {
     None
 }
 
-/// serde_json's message without its trailing "at line L column C" (we give our own position).
+/// `serde_json`'s message without its trailing "at line L column C" (we give our own position).
 fn strip_position(error: &serde_json::Error) -> String {
     let message = error.to_string();
     match message.rfind(" at line ") {

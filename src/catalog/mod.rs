@@ -94,9 +94,10 @@ pub struct Catalog {
 impl Catalog {
     /// The file name, for status lines.
     pub fn name(&self) -> String {
-        self.path
-            .file_name()
-            .map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
     }
 
     pub fn len(&self) -> usize {
@@ -121,14 +122,11 @@ impl Catalog {
                 path.display()
             )));
         }
-        let format = match options.format.or_else(|| Format::from_path(path)) {
-            Some(format) => format,
-            None => {
-                return Err(Error::Usage(format!(
-                    "{}: cannot tell the format from the file name; expected .json, .jsonl, .csv or .tsv, or pass --format",
-                    path.display()
-                )));
-            }
+        let Some(format) = options.format.or_else(|| Format::from_path(path)) else {
+            return Err(Error::Usage(format!(
+                "{}: cannot tell the format from the file name; expected .json, .jsonl, .csv or .tsv, or pass --format",
+                path.display()
+            )));
         };
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let text = decode_utf8(path, &bytes)?;
@@ -163,7 +161,7 @@ fn decode_utf8<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
         let good = &bytes[..e.valid_up_to()];
-        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let line = good.split(|b| *b == b'\n').count();
         let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
         let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
         Error::CatalogSyntax {

@@ -3,7 +3,15 @@
 use super::Product;
 
 /// The fields a template may name.
-pub const PLACEHOLDERS: [&str; 7] = ["id", "title", "description", "category", "brand", "price", "tags"];
+pub const PLACEHOLDERS: [&str; 7] = [
+    "id",
+    "title",
+    "description",
+    "category",
+    "brand",
+    "price",
+    "tags",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Piece {
@@ -35,15 +43,12 @@ impl Template {
                 .find('}')
                 .ok_or_else(|| format!("unclosed `{{` in {source:?}"))?;
             let name = after[..close].trim();
-            let field = PLACEHOLDERS
-                .iter()
-                .find(|p| **p == name)
-                .ok_or_else(|| {
-                    format!(
-                        "unknown placeholder {{{name}}}; expected one of {}",
-                        PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(" ")
-                    )
-                })?;
+            let field = PLACEHOLDERS.iter().find(|p| **p == name).ok_or_else(|| {
+                format!(
+                    "unknown placeholder {{{name}}}; expected one of {}",
+                    PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(" ")
+                )
+            })?;
             pieces.push(Piece::Field(field));
             rest = &after[close + 1..];
         }
@@ -51,7 +56,9 @@ impl Template {
             pieces.push(Piece::Literal(rest.to_string()));
         }
         if !pieces.iter().any(|p| matches!(p, Piece::Field(_))) {
-            return Err(format!("{source:?} names no field; expected e.g. \"{{title}}. {{description}}\""));
+            return Err(format!(
+                "{source:?} names no field; expected e.g. \"{{title}}. {{description}}\""
+            ));
         }
         Ok(Self {
             source: source.to_string(),

@@ -7,7 +7,10 @@ use super::*;
 fn load_text(name: &str, text: &[u8], options: &LoadOptions) -> Result<Catalog> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
-    std::fs::File::create(&path).unwrap().write_all(text).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text)
+        .unwrap();
     Catalog::load(&path, options)
 }
 
@@ -27,7 +30,10 @@ fn json_array_with_common_names_and_numbers() {
     assert_eq!(c.products[0].title, "Mug");
     assert_eq!(c.products[0].price, Some(12.5));
     assert_eq!(c.products[0].tags, vec!["a", "b"]);
-    assert_eq!(c.products[0].extra, vec![("color".to_string(), "red".to_string())]);
+    assert_eq!(
+        c.products[0].extra,
+        vec![("color".to_string(), "red".to_string())]
+    );
     assert_eq!(c.products[1].id, "X-1");
     assert_eq!(c.products[1].price, Some(3.0));
     assert_eq!(c.products[1].line, 2);
@@ -35,11 +41,22 @@ fn json_array_with_common_names_and_numbers() {
 
 #[test]
 fn jsonl_csv_tsv_read_the_same_products() {
-    let jsonl = load("p.jsonl", "{\"id\":\"a\",\"title\":\"Lamp\"}\r\n\r\n{\"id\":\"b\",\"title\":\"Desk\"}\n").unwrap();
-    let csv = load("p.csv", "\u{feff}id,title,description\r\na,Lamp,\"warm, soft\"\r\nb,Desk,\n").unwrap();
+    let jsonl = load(
+        "p.jsonl",
+        "{\"id\":\"a\",\"title\":\"Lamp\"}\r\n\r\n{\"id\":\"b\",\"title\":\"Desk\"}\n",
+    )
+    .unwrap();
+    let csv = load(
+        "p.csv",
+        "\u{feff}id,title,description\r\na,Lamp,\"warm, soft\"\r\nb,Desk,\n",
+    )
+    .unwrap();
     let tsv = load("p.tsv", "id\ttitle\na\tLamp\nb\tDesk 48\"\n").unwrap();
     for c in [&jsonl, &csv, &tsv] {
-        assert_eq!(c.products.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            c.products.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
         assert_eq!(c.products[0].title, "Lamp");
     }
     assert_eq!(jsonl.products[1].line, 3);
@@ -58,7 +75,12 @@ fn configured_dotted_paths_map_nested_fields() {
         },
         ..LoadOptions::default()
     };
-    let c = load_text("p.json", br#"[{"meta": {"sku": "S1"}, "label": "Chair"}]"#, &options).unwrap();
+    let c = load_text(
+        "p.json",
+        br#"[{"meta": {"sku": "S1"}, "label": "Chair"}]"#,
+        &options,
+    )
+    .unwrap();
     assert_eq!(c.products[0].id, "S1");
     assert_eq!(c.products[0].title, "Chair");
 }
@@ -71,15 +93,25 @@ fn missing_id_becomes_the_line_number() {
 
 #[test]
 fn duplicate_ids_name_both_lines() {
-    let err = load("p.csv", "id,title\n1,A\n2,B\n1,C\n").unwrap_err().to_string();
-    assert!(err.contains("line 4") && err.contains("line 2") && err.contains("duplicate id"), "{err}");
+    let err = load("p.csv", "id,title\n1,A\n2,B\n1,C\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 4") && err.contains("line 2") && err.contains("duplicate id"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_rows_fail_the_file_or_are_skipped() {
     let text = "{\"id\":1,\"title\":\"A\"}\n{\"id\":2}\n{oops\n{\"id\":4,\"title\":\"D\"}\n";
     let err = load("p.jsonl", text).unwrap_err().to_string();
-    assert!(err.contains("2 invalid") && err.contains("line 2: missing title") && err.contains("line 3"), "{err}");
+    assert!(
+        err.contains("2 invalid")
+            && err.contains("line 2: missing title")
+            && err.contains("line 3"),
+        "{err}"
+    );
     let options = LoadOptions {
         skip_invalid: true,
         ..LoadOptions::default()
@@ -91,40 +123,64 @@ fn bad_rows_fail_the_file_or_are_skipped() {
 
 #[test]
 fn bad_element_in_an_array_names_its_line_and_column() {
-    let err = load("p.json", "[\n {\"id\": 1, \"title\": \"A\"},\n {\"id\": 2, \"title\": tru}\n]")
-        .unwrap_err()
-        .to_string();
+    let err = load(
+        "p.json",
+        "[\n {\"id\": 1, \"title\": \"A\"},\n {\"id\": 2, \"title\": tru}\n]",
+    )
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("line 3, column"), "{err}");
 }
 
 #[test]
 fn structural_json_errors_fail_with_a_position() {
-    let truncated = load("p.json", "[{\"id\": 1, \"title\": \"A\"},\n {\"id\": 2, \"ti").unwrap_err();
+    let truncated = load(
+        "p.json",
+        "[{\"id\": 1, \"title\": \"A\"},\n {\"id\": 2, \"ti",
+    )
+    .unwrap_err();
     assert!(truncated.to_string().contains("truncated"), "{truncated}");
     assert!(truncated.to_string().contains("p.json:2:"), "{truncated}");
     let object = load("p.json", "{\"id\": 1, \"title\": \"A\"}").unwrap_err();
     assert!(object.to_string().contains("found an object"), "{object}");
     let trailing = load("p.json", "[{\"id\": 1, \"title\": \"A\"},]").unwrap_err();
-    assert!(trailing.to_string().contains("expected a product object"), "{trailing}");
+    assert!(
+        trailing.to_string().contains("expected a product object"),
+        "{trailing}"
+    );
 }
 
 #[test]
 fn ragged_and_unclosed_csv_rows_are_named() {
-    let err = load("p.csv", "id,title,price\n1,A,3\n2,B\n").unwrap_err().to_string();
-    assert!(err.contains("line 3: expected 3 fields as in the header, found 2"), "{err}");
-    let err = load("p.csv", "id,title\n1,\"A\n2,B\n3,C\n").unwrap_err().to_string();
+    let err = load("p.csv", "id,title,price\n1,A,3\n2,B\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 3: expected 3 fields as in the header, found 2"),
+        "{err}"
+    );
+    let err = load("p.csv", "id,title\n1,\"A\n2,B\n3,C\n")
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("line 2") && err.contains("quote"), "{err}");
 }
 
 #[test]
 fn latin1_is_rejected_with_its_position() {
-    let err = load_text("p.csv", b"id,title\n1,Caf\xe9\n", &LoadOptions::default()).unwrap_err().to_string();
+    let err = load_text("p.csv", b"id,title\n1,Caf\xe9\n", &LoadOptions::default())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("p.csv:2:6") && err.contains("UTF-8"), "{err}");
 }
 
 #[test]
 fn empty_and_header_only_files_are_empty_catalogs() {
-    for (name, text) in [("p.json", ""), ("p.json", "[]"), ("p.csv", "id,title\n"), ("p.jsonl", "\n\n")] {
+    for (name, text) in [
+        ("p.json", ""),
+        ("p.json", "[]"),
+        ("p.csv", "id,title\n"),
+        ("p.jsonl", "\n\n"),
+    ] {
         let err = load(name, text).unwrap_err();
         assert!(matches!(err, Error::EmptyCatalog { .. }), "{name}: {err}");
     }
@@ -132,8 +188,13 @@ fn empty_and_header_only_files_are_empty_catalogs() {
 
 #[test]
 fn a_bad_price_is_a_row_error() {
-    let err = load("p.csv", "id,title,price\n1,A,cheap\n").unwrap_err().to_string();
-    assert!(err.contains("line 2: price: expected a non-negative number"), "{err}");
+    let err = load("p.csv", "id,title,price\n1,A,cheap\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("line 2: price: expected a non-negative number"),
+        "{err}"
+    );
 }
 
 #[test]

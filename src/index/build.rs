@@ -1,11 +1,11 @@
-//! Building the graph with hnsw_rs and copying it into our frozen layout; hnsw_rs's types stay in this file.
+//! Building the graph with `hnsw_rs` and copying it into our frozen layout; `hnsw_rs`'s types stay in this file.
 
 use hnsw_rs::prelude::{DistDot, Hnsw};
 
 use super::graph::{Graph, NONE};
 use super::{Params, Vectors};
 
-/// Most layers hnsw_rs may use.
+/// Most layers `hnsw_rs` may use.
 const MAX_LAYERS: usize = 16;
 
 /// Points inserted per parallel batch, between progress reports.
@@ -17,7 +17,8 @@ pub fn build(vectors: &Vectors, params: Params, progress: &mut dyn FnMut(usize, 
     if n == 0 {
         return Graph::default();
     }
-    let hnsw: Hnsw<f32, DistDot> = Hnsw::new(params.m, n, MAX_LAYERS, params.ef_construction, DistDot {});
+    let hnsw: Hnsw<f32, DistDot> =
+        Hnsw::new(params.m, n, MAX_LAYERS, params.ef_construction, DistDot {});
     let rows: Vec<(&[f32], usize)> = (0..n).map(|i| (vectors.row(i), i)).collect();
     for (batch_no, batch) in rows.chunks(INSERT_BATCH).enumerate() {
         hnsw.parallel_insert_slice(&batch.to_vec());
@@ -26,7 +27,7 @@ pub fn build(vectors: &Vectors, params: Params, progress: &mut dyn FnMut(usize, 
     freeze(&hnsw, n)
 }
 
-/// Copies hnsw_rs's graph into flat arrays indexed by our product positions.
+/// Copies `hnsw_rs`'s graph into flat arrays indexed by our product positions.
 fn freeze(hnsw: &Hnsw<f32, DistDot>, n: usize) -> Graph {
     let mut levels = vec![0u8; n];
     let mut lists: Vec<Vec<Vec<u32>>> = vec![Vec::new(); n];

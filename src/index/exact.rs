@@ -21,7 +21,7 @@ pub fn search(vectors: &Vectors, query: &[f32], k: usize, exclude: Option<usize>
         };
         if heap.len() < k {
             heap.push(Worst(hit));
-        } else if heap.peek().is_some_and(|worst| hit.better_than(&worst.0)) {
+        } else if heap.peek().is_some_and(|worst| hit.better_than(worst.0)) {
             heap.pop();
             heap.push(Worst(hit));
         }

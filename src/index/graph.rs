@@ -164,10 +164,15 @@ impl Graph {
             };
         }
         let node_ok = |id: u32| id == NONE || (id as usize) < n;
-        if self.entry as usize >= n || self.levels[self.entry as usize] != self.levels.iter().copied().max().unwrap_or(0) {
+        if self.entry as usize >= n
+            || self.levels[self.entry as usize] != self.levels.iter().copied().max().unwrap_or(0)
+        {
             return Err("its entry point is not on the top level".into());
         }
-        if self.layer0_width == 0 || self.layer0.len() != n * self.layer0_width as usize || self.upper_start.len() != n {
+        if self.layer0_width == 0
+            || self.layer0.len() != n * self.layer0_width as usize
+            || self.upper_start.len() != n
+        {
             return Err("its layer sizes do not match its node count".into());
         }
         if !self.layer0.iter().chain(&self.upper).all(|&id| node_ok(id)) {
@@ -179,7 +184,10 @@ impl Graph {
             let fits = if level == 0 {
                 start == NONE
             } else {
-                start != NONE && (start as usize).checked_add(level as usize * width).is_some_and(|end| end <= self.upper.len())
+                start != NONE
+                    && (start as usize)
+                        .checked_add(level as usize * width)
+                        .is_some_and(|end| end <= self.upper.len())
             };
             if !fits {
                 return Err(format!("node {node}'s upper links are out of place"));

@@ -1,8 +1,8 @@
-//! Nearest-neighbour search over product vectors: an HNSW graph (built by hnsw_rs, searched in our own flat layout) and the exact oracle.
+//! Nearest-neighbour search over product vectors: an HNSW graph (built by `hnsw_rs`, searched in our own flat layout) and the exact oracle.
 //!
-//! hnsw_rs builds the graph; [`graph::Graph`] is a frozen copy of it in flat arrays, which is what
-//! is searched and persisted. This keeps hnsw_rs's types and lifetimes out of the rest of the
-//! program, loads with a few reads instead of rebuilding, and avoids hnsw_rs's per-search
+//! `hnsw_rs` builds the graph; [`graph::Graph`] is a frozen copy of it in flat arrays, which is what
+//! is searched and persisted. This keeps `hnsw_rs`'s types and lifetimes out of the rest of the
+//! program, loads with a few reads instead of rebuilding, and avoids `hnsw_rs`'s per-search
 //! allocations and locks (see the README's benchmarks).
 
 mod build;
@@ -62,11 +62,14 @@ pub struct Hit {
 
 impl Hit {
     /// Higher score first; equal scores by position, so results are deterministic.
-    fn rank_cmp(&self, other: &Self) -> Ordering {
-        other.score.total_cmp(&self.score).then(self.index.cmp(&other.index))
+    fn rank_cmp(self, other: Self) -> Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(self.index.cmp(&other.index))
     }
 
-    fn better_than(&self, other: &Self) -> bool {
+    fn better_than(self, other: Self) -> bool {
         self.rank_cmp(other) == Ordering::Less
     }
 }
@@ -88,7 +91,7 @@ impl PartialOrd for Worst {
 }
 impl Ord for Worst {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0.rank_cmp(&other.0)
+        self.0.rank_cmp(other.0)
     }
 }
 
@@ -109,12 +112,12 @@ impl PartialOrd for Best {
 }
 impl Ord for Best {
     fn cmp(&self, other: &Self) -> Ordering {
-        other.0.rank_cmp(&self.0)
+        other.0.rank_cmp(self.0)
     }
 }
 
 fn sorted(mut hits: Vec<Hit>) -> Vec<Hit> {
-    hits.sort_by(Hit::rank_cmp);
+    hits.sort_by(|a, b| a.rank_cmp(*b));
     hits
 }
 
@@ -123,7 +126,10 @@ pub fn recall(approximate: &[Hit], exact: &[Hit]) -> f64 {
     if exact.is_empty() {
         return 1.0;
     }
-    let found = exact.iter().filter(|e| approximate.iter().any(|a| a.index == e.index)).count();
+    let found = exact
+        .iter()
+        .filter(|e| approximate.iter().any(|a| a.index == e.index))
+        .count();
     found as f64 / exact.len() as f64
 }
 

@@ -11,12 +11,19 @@ fn clustered(n: usize, dim: usize, seed: u64) -> Vectors {
         state ^= state << 17;
         (state % 20001) as f32 / 10000.0 - 1.0
     };
-    let centres: Vec<Vec<f32>> = (0..20).map(|_| (0..dim).map(|_| next()).collect()).collect();
+    let centres: Vec<Vec<f32>> = (0..20)
+        .map(|_| (0..dim).map(|_| next()).collect())
+        .collect();
     let rows: Vec<Vec<f32>> = (0..n)
         .map(|i| {
-            let mut v: Vec<f32> = centres[i % centres.len()].iter().map(|c| c + 0.6 * next()).collect();
+            let mut v: Vec<f32> = centres[i % centres.len()]
+                .iter()
+                .map(|c| c + 0.6 * next())
+                .collect();
             let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-            v.iter_mut().for_each(|x| *x /= norm);
+            for x in &mut v {
+                *x /= norm;
+            }
             v
         })
         .collect();
@@ -37,7 +44,14 @@ fn hnsw_recall_against_exact_is_high() {
     let mut total = 0.0;
     for q in 0..200 {
         let query = vectors.row(q * 13);
-        let approximate = graph.search(&vectors, query, 10, PARAMS.ef_search, Some(q * 13), &mut scratch);
+        let approximate = graph.search(
+            &vectors,
+            query,
+            10,
+            PARAMS.ef_search,
+            Some(q * 13),
+            &mut scratch,
+        );
         let truth = exact::search(&vectors, query, 10, Some(q * 13));
         assert!(approximate.iter().all(|h| h.index as usize != q * 13));
         total += recall(&approximate, &truth);
@@ -55,17 +69,35 @@ fn duplicates_one_and_zero_vectors_work() {
     }
     let dupes = Vectors::from_rows(16, &rows);
     let graph = build(&dupes, PARAMS, &mut |_, _| {});
-    let hits = graph.search(&dupes, dupes.row(0), 10, 64, Some(0), &mut Scratch::default());
+    let hits = graph.search(
+        &dupes,
+        dupes.row(0),
+        10,
+        64,
+        Some(0),
+        &mut Scratch::default(),
+    );
     assert_eq!(hits.len(), 10);
-    assert!(hits.iter().all(|h| (h.score - 1.0).abs() < 1e-5 && h.index != 0));
+    assert!(
+        hits.iter()
+            .all(|h| (h.score - 1.0).abs() < 1e-5 && h.index != 0)
+    );
 
     let single = build(&one, PARAMS, &mut |_, _| {});
     let hits = single.search(&one, one.row(0), 10, 64, None, &mut Scratch::default());
     assert_eq!(hits.len(), 1);
-    assert!(single.search(&one, one.row(0), 10, 64, Some(0), &mut Scratch::default()).is_empty());
+    assert!(
+        single
+            .search(&one, one.row(0), 10, 64, Some(0), &mut Scratch::default())
+            .is_empty()
+    );
 
     let empty = build(&Vectors::from_flat(16, Vec::new()), PARAMS, &mut |_, _| {});
-    assert!(empty.search(&one, one.row(0), 10, 64, None, &mut Scratch::default()).is_empty());
+    assert!(
+        empty
+            .search(&one, one.row(0), 10, 64, None, &mut Scratch::default())
+            .is_empty()
+    );
 }
 
 #[test]

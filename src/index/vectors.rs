@@ -10,7 +10,10 @@ pub struct Vectors {
 impl Vectors {
     /// Wraps a row-major buffer; `data.len()` must be a multiple of `dim`.
     pub fn from_flat(dim: usize, data: Vec<f32>) -> Self {
-        assert!(dim > 0 && data.len() % dim == 0, "buffer is not a whole number of {dim}-d rows");
+        assert!(
+            dim > 0 && data.len().is_multiple_of(dim),
+            "buffer is not a whole number of {dim}-d rows"
+        );
         Self { dim, data }
     }
 

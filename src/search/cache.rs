@@ -58,14 +58,20 @@ fn too_big(what: &str) -> Unusable {
 }
 
 /// Reads a vectors cache; None if there is none, an [`Unusable`] reason if it fails a check.
-pub fn read_vectors(path: &Path, model_id: &str, dim: usize) -> std::result::Result<Option<CachedVectors>, Unusable> {
+pub fn read_vectors(
+    path: &Path,
+    model_id: &str,
+    dim: usize,
+) -> std::result::Result<Option<CachedVectors>, Unusable> {
     let Some(mut reader) = store::open(path, &vectors_stamp(model_id))? else {
         return Ok(None);
     };
     let n = usize::try_from(reader.read_u64()?).map_err(|_| too_big("vector"))?;
     let stored_dim = reader.read_u64()?;
     if stored_dim != dim as u64 {
-        return Err(Unusable(format!("it holds {stored_dim}-d vectors, expected {dim}")));
+        return Err(Unusable(format!(
+            "it holds {stored_dim}-d vectors, expected {dim}"
+        )));
     }
     if n > 1 << 28 {
         return Err(too_big("vector"));
@@ -117,7 +123,12 @@ fn read_u32s(reader: &mut SealedReader, limit: usize) -> std::result::Result<Vec
 }
 
 /// Reads a graph cache for `n` nodes and checks that every link stays inside the graph.
-pub fn read_graph(path: &Path, model_id: &str, key: u128, n: usize) -> std::result::Result<Option<Graph>, Unusable> {
+pub fn read_graph(
+    path: &Path,
+    model_id: &str,
+    key: u128,
+    n: usize,
+) -> std::result::Result<Option<Graph>, Unusable> {
     let Some(mut reader) = store::open(path, &graph_stamp(model_id, key))? else {
         return Ok(None);
     };

@@ -23,17 +23,43 @@ pub struct Corpus {
 
 impl Corpus {
     /// The best `k` products for a query vector, leaving out `exclude`.
-    pub fn search(&self, query: &[f32], k: usize, method: Method, exclude: Option<usize>, scratch: &mut Scratch) -> Vec<Hit> {
+    pub fn search(
+        &self,
+        query: &[f32],
+        k: usize,
+        method: Method,
+        exclude: Option<usize>,
+        scratch: &mut Scratch,
+    ) -> Vec<Hit> {
         match method {
-            Method::Hnsw => self.graph.search(&self.vectors, query, k, self.params.ef_search, exclude, scratch),
+            Method::Hnsw => self.graph.search(
+                &self.vectors,
+                query,
+                k,
+                self.params.ef_search,
+                exclude,
+                scratch,
+            ),
             Method::Exact => index::exact::search(&self.vectors, query, k, exclude),
         }
     }
 
     /// Products like the product at `position`, from its stored vector (no embedding).
-    pub fn similar(&self, position: usize, k: usize, method: Method, scratch: &mut Scratch) -> Answer {
+    pub fn similar(
+        &self,
+        position: usize,
+        k: usize,
+        method: Method,
+        scratch: &mut Scratch,
+    ) -> Answer {
         let start = Instant::now();
-        let hits = self.search(self.vectors.row(position), k, method, Some(position), scratch);
+        let hits = self.search(
+            self.vectors.row(position),
+            k,
+            method,
+            Some(position),
+            scratch,
+        );
         Answer {
             hits,
             method,
@@ -79,7 +105,11 @@ impl Engine {
     /// Embeds a text query.
     pub fn embed_query(&mut self, text: &str) -> Result<(Vec<f32>, bool)> {
         let truncated = self.embedder.token_count(text) > MAX_TOKENS;
-        let vector = self.embedder.embed_batch(&[text])?.pop().unwrap_or_default();
+        let vector = self
+            .embedder
+            .embed_batch(&[text])?
+            .pop()
+            .unwrap_or_default();
         Ok((vector, truncated))
     }
 
@@ -89,7 +119,9 @@ impl Engine {
         let (vector, truncated) = self.embed_query(text)?;
         let embed_time = start.elapsed();
         let start = Instant::now();
-        let hits = self.corpus.search(&vector, k, method, None, &mut self.scratch);
+        let hits = self
+            .corpus
+            .search(&vector, k, method, None, &mut self.scratch);
         Ok(Answer {
             hits,
             method,

