@@ -1,0 +1,55 @@
+//! Shared by the end-to-end tests: the real model, provisioned once through `lookalike setup`'s own code, and the binary under test.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use lookalike::embed::provision::{self, ModelFiles, Sources};
+use lookalike::paths::Dirs;
+
+/// The data dir holding the model for all tests: installed on first use by `provision::setup`, which
+/// locks, so test threads and test processes running at once install it once.
+pub fn data_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lookalike-test-data");
+        let dirs = dirs_with_cache(&dir, &dir.join("unused-cache"));
+        provision::setup(&dirs, &mut |_| {}).expect("lookalike setup (model and runtime) failed");
+        dir
+    })
+}
+
+fn dirs_with_cache(data: &Path, cache: &Path) -> Dirs {
+    Dirs {
+        data: data.to_path_buf(),
+        cache: cache.to_path_buf(),
+        config: None,
+    }
+}
+
+/// Dirs using the shared model and a cache of the test's own.
+pub fn dirs(cache: &Path) -> Dirs {
+    dirs_with_cache(data_dir(), cache)
+}
+
+/// The real model's files.
+pub fn model_files() -> ModelFiles {
+    provision::locate(&dirs(Path::new("/nonexistent")), &Sources::default()).expect("model files")
+}
+
+/// The bundled sample catalog in the source tree.
+pub fn bundled_catalog() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/products.json")
+}
+
+/// The lookalike binary with the shared model, a cache dir of the caller's, and no user config.
+pub fn lookalike(cache: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lookalike"));
+    command
+        .env("LOOKALIKE_DATA_DIR", data_dir())
+        .env("LOOKALIKE_CACHE_DIR", cache)
+        .env("XDG_CONFIG_HOME", cache.join("no-config"))
+        .env_remove("ORT_DYLIB_PATH");
+    command
+}
