@@ -2,7 +2,6 @@
 
 use std::time::Instant;
 
-
 use super::*;
 use crate::tui::action::{Action, Command, Pane, Reply};
 use crate::tui::test_support;
