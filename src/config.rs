@@ -50,7 +50,7 @@ pub struct EmbedConfig {
 impl Default for EmbedConfig {
     fn default() -> Self {
         Self {
-            template: "{title}. {category}. {description}".into(),
+            template: "{title_without_brand}. {description} {tags}".into(),
             batch_size: 32,
         }
     }

@@ -27,11 +27,33 @@ pub struct Product {
 }
 
 impl Product {
+    /// The title without a leading brand name ("Acme Steel Mug" of brand "Acme" is "Steel Mug").
+    /// A brand shared by unrelated products otherwise pulls them together as look-alikes.
+    pub fn title_without_brand(&self) -> &str {
+        let brand = self.brand.trim();
+        let Some(rest) = self.title.get(brand.len()..) else {
+            return &self.title;
+        };
+        let whole_word = rest.starts_with(|c: char| !c.is_alphanumeric());
+        let rest = rest
+            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | ':' | ',' | '|'));
+        if brand.is_empty()
+            || !whole_word
+            || rest.is_empty()
+            || !self.title[..brand.len()].eq_ignore_ascii_case(brand)
+        {
+            &self.title
+        } else {
+            rest
+        }
+    }
+
     /// The text of a named field, as a template sees it.
     pub fn field_text(&self, name: &str) -> String {
         match name {
             "id" => self.id.clone(),
             "title" => self.title.clone(),
+            "title_without_brand" => self.title_without_brand().to_string(),
             "description" => self.description.clone(),
             "category" => self.category.clone(),
             "brand" => self.brand.clone(),

@@ -3,9 +3,10 @@
 use super::Product;
 
 /// The fields a template may name.
-pub const PLACEHOLDERS: [&str; 7] = [
+pub const PLACEHOLDERS: [&str; 8] = [
     "id",
     "title",
+    "title_without_brand",
     "description",
     "category",
     "brand",
@@ -108,6 +109,20 @@ mod tests {
     fn empty_fields_drop_out_with_their_separator() {
         let t = Template::parse("{title}. {brand}. {category}. {description}").unwrap();
         assert_eq!(t.render(&product()), "Trail Mug. Kitchen.");
+    }
+
+    #[test]
+    fn the_brand_is_cut_from_the_title_only_as_a_whole_word() {
+        let mut p = product();
+        p.brand = "Trail".into();
+        let t = Template::parse("{title_without_brand}").unwrap();
+        assert_eq!(t.render(&p), "Mug");
+        p.brand = "Tra".into();
+        assert_eq!(t.render(&p), "Trail Mug");
+        p.brand = "Trail Mug".into();
+        assert_eq!(t.render(&p), "Trail Mug");
+        p.brand = "Tráil".into();
+        assert_eq!(t.render(&p), "Trail Mug");
     }
 
     #[test]

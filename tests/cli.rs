@@ -1,0 +1,189 @@
+//! The binary as a user runs it: commands, output formats, exit codes, errors that name file and line, and the cache.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+fn run(cache: &Path, args: &[&str]) -> Output {
+    common::lookalike(cache).args(args).output().expect("run lookalike")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn search_json_has_the_documented_shape() {
+    let cache = tempfile::tempdir().unwrap();
+    let catalog = common::bundled_catalog();
+    let out = run(cache.path(), &["search", "--catalog", catalog.to_str().unwrap(), "--json", "--top-k", "3", "shoes", "for", "jogging"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let answer: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(answer["query"], "shoes for jogging");
+    let results = answer["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["rank"], 1);
+    assert!(results[0]["id"].is_string() && results[0]["title"].is_string());
+    let scores: Vec<f64> = results.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]) && scores[0] <= 1.0 && scores[0] > 0.0);
+}
+
+#[test]
+fn queries_file_answers_each_line_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let queries = write(dir.path(), "q.txt", "standing desk\n\nhelp me fall asleep\nrobot\n");
+    let catalog = common::bundled_catalog();
+    let out = run(dir.path(), &["search", "--catalog", catalog.to_str().unwrap(), "--queries-file", &queries, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let asked: Vec<&str> = lines.iter().map(|l| l["query"].as_str().unwrap()).collect();
+    assert_eq!(asked, ["standing desk", "", "help me fall asleep", "robot"]);
+    assert_eq!(lines[0]["results"].as_array().unwrap().len(), 10);
+    assert!(lines[1]["results"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn similar_leaves_the_product_out_and_exact_agrees() {
+    let cache = tempfile::tempdir().unwrap();
+    let catalog = common::bundled_catalog();
+    let catalog = catalog.to_str().unwrap();
+    let hnsw = run(cache.path(), &["similar", "--catalog", catalog, "--id", "KD-1004", "--json"]);
+    let exact = run(cache.path(), &["similar", "--catalog", catalog, "--id", "KD-1004", "--json", "--exact"]);
+    assert!(hnsw.status.success() && exact.status.success(), "{}", stderr(&hnsw));
+    let a: serde_json::Value = serde_json::from_str(stdout(&hnsw).trim()).unwrap();
+    assert_eq!(a["id"], "KD-1004");
+    assert!(a.get("query").is_none());
+    let ids = |v: &serde_json::Value| v["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(!ids(&a).contains(&"KD-1004".to_string()));
+    let b: serde_json::Value = serde_json::from_str(stdout(&exact).trim()).unwrap();
+    assert_eq!(ids(&a)[..5], ids(&b)[..5]);
+}
+
+#[test]
+fn human_output_is_an_aligned_table() {
+    let cache = tempfile::tempdir().unwrap();
+    let catalog = common::bundled_catalog();
+    let out = run(cache.path(), &["search", "--catalog", catalog.to_str().unwrap(), "--top-k", "4", "desk", "lamp"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    assert!(lines[0].starts_with("#  score  id"), "{text}");
+    let title_column = lines[0].find("title").unwrap();
+    for line in &lines[1..] {
+        assert_eq!(line.chars().nth(title_column - 1), Some(' '), "{text}");
+    }
+    assert!(stderr(&out).contains("4 results from 544 products"), "{}", stderr(&out));
+}
+
+#[test]
+fn unknown_id_and_usage_errors_exit_2() {
+    let cache = tempfile::tempdir().unwrap();
+    let catalog = common::bundled_catalog();
+    let out = run(cache.path(), &["similar", "--catalog", catalog.to_str().unwrap(), "--id", "NOPE-1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no product with id \"NOPE-1\""), "{}", stderr(&out));
+    let out = run(cache.path(), &["search", "--top-k", "0", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(cache.path(), &["search", "   "]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("query is empty"), "{}", stderr(&out));
+    let out = run(cache.path(), &["--help"]);
+    assert!(out.status.success() && stdout(&out).contains("search"));
+    let out = run(cache.path(), &["similar", "--help"]);
+    assert!(out.status.success() && stdout(&out).contains("--id"));
+}
+
+#[test]
+fn bad_catalog_names_file_and_line_exits_2_and_writes_no_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let catalog = write(dir.path(), "bad.csv", "id,title,price\n1,Lamp,9\n2,Desk\n3,Chair,abc\n");
+    let out = run(&cache, &["index", "--catalog", &catalog]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("bad.csv") && err.contains("line 3: expected 3 fields") && err.contains("line 4: price"), "{err}");
+    assert!(!cache.exists(), "a cache was written for a rejected catalog");
+
+    let out = run(&cache, &["index", "--catalog", &catalog, "--skip-invalid"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("1 products, 2 skipped"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("skipped 2 invalid row(s)"), "{}", stderr(&out));
+}
+
+#[test]
+fn config_errors_name_the_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "c.toml", "[embed]\ntemplate = \"{titel}\"\n");
+    let out = run(dir.path(), &["--config", &config, "index"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("c.toml: line 2: embed.template: unknown placeholder {titel}"), "{}", stderr(&out));
+}
+
+#[test]
+fn reindexing_embeds_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let rows = [
+        r#"{"id": "a", "title": "Steel travel mug"}"#,
+        r#"{"id": "b", "title": "Oak dining table"}"#,
+        r#"{"id": "c", "title": "Trail running shoe"}"#,
+        r#"{"id": "d", "title": "Trail running shoe"}"#,
+    ];
+    let catalog = write(dir.path(), "p.jsonl", &rows.join("\n"));
+    let first = run(&cache, &["index", "--catalog", &catalog]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert!(stdout(&first).contains("4 embedded, 0 reused"), "{}", stdout(&first));
+    let again = run(&cache, &["index", "--catalog", &catalog]);
+    assert!(stdout(&again).contains("0 embedded, 4 reused") && stdout(&again).contains("index: loaded from cache"), "{}", stdout(&again));
+    let edited = rows.join("\n").replace("Oak dining table", "Walnut dining table");
+    std::fs::write(&catalog, edited).unwrap();
+    let after_edit = run(&cache, &["index", "--catalog", &catalog]);
+    assert!(stdout(&after_edit).contains("1 embedded, 3 reused"), "{}", stdout(&after_edit));
+    let out = run(&cache, &["similar", "--catalog", &catalog, "--id", "c", "--json", "--top-k", "1"]);
+    assert!(stdout(&out).contains(r#""id":"d""#), "the duplicate is the nearest: {}", stdout(&out));
+}
+
+#[test]
+fn setup_is_idempotent() {
+    let cache = tempfile::tempdir().unwrap();
+    common::data_dir();
+    let out = run(cache.path(), &["setup"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("already installed and verified"), "{}", stdout(&out));
+}
+
+#[test]
+fn missing_model_files_say_which_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("model")).unwrap();
+    let catalog = common::bundled_catalog();
+    let out = common::lookalike(dir.path())
+        .env("LOOKALIKE_DATA_DIR", dir.path())
+        .args(["search", "--catalog", catalog.to_str().unwrap(), "mug"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("model.onnx is missing") && err.contains("lookalike setup"), "{err}");
+
+    let out = common::lookalike(dir.path())
+        .env("ORT_DYLIB_PATH", dir.path().join("libnothing.so"))
+        .args(["search", "--catalog", catalog.to_str().unwrap(), "mug"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("libnothing.so") && err.contains("ORT_DYLIB_PATH"), "{err}");
+}
