@@ -168,7 +168,11 @@ pub fn open_catalog(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Engine, OpenReport)> {
     let options = OpenOptions {
-        settings: Settings::parse("", None)?,
+        // A template of its own, so that tuning the default does not move the snapshots.
+        settings: Settings::parse(
+            "[embed]\ntemplate = \"{title}. {category}. {description}\"\n",
+            None,
+        )?,
         catalog: path.to_path_buf(),
         load: LoadOptions::default(),
         cache_root: None,
