@@ -236,3 +236,80 @@ fn a_bad_catalog_is_shown_then_reported_after_quitting() {
         "{after:?}"
     );
 }
+
+/// The `name=value` numbers of log lines that contain `marker`.
+fn logged_numbers(log: &str, marker: &str, name: &str) -> Vec<f64> {
+    log.lines()
+        .filter(|line| line.contains(marker))
+        .filter_map(|line| {
+            let rest = &line[line.find(&format!("{name}="))? + name.len() + 1..];
+            rest.split_whitespace().next()?.parse().ok()
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+/// Not a check but a measurement (run with `--ignored --nocapture`): keystroke-to-redraw times
+/// from the app's own log (`lookalike::latency` lines), typing at about 8 keys a second on the
+/// bundled catalog, then the same words in bursts; and the time to the first frame.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn measure_keystroke_to_redraw() {
+    let cache = tempfile::tempdir().unwrap();
+    let log_path = common::data_dir().join("logs/lookalike.log");
+    let before = std::fs::metadata(&log_path).map_or(0, |m| m.len() as usize);
+    let spawned = Instant::now();
+    let mut app = Session::start(cache.path(), &common::bundled_catalog(), &[]);
+    app.wait_for("the first frame", |s| s.contains("lookalike"));
+    let first_frame = spawned.elapsed();
+    app.wait_for("the catalog", |s| s.contains("544 products"));
+    let words = "thermos for hot coffee on the go";
+    for round in 0..4 {
+        for c in words.chars() {
+            app.send(&c.to_string());
+            std::thread::sleep(Duration::from_millis(120));
+        }
+        app.send("\x15");
+        std::thread::sleep(Duration::from_millis(200 + round));
+    }
+    app.wait_for("quiet", |s| s.contains("catalog order"));
+    let paced = std::fs::read_to_string(&log_path).unwrap()[before..].to_string();
+    for _ in 0..10 {
+        app.send(words);
+        std::thread::sleep(Duration::from_millis(300));
+        app.send("\x15");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    app.send("\x03");
+    app.wait_exit();
+    let log = std::fs::read_to_string(&log_path).unwrap()[before..].to_string();
+    let burst_log = &log[paced.len()..];
+    for (what, text) in [("paced typing", paced.as_str()), ("bursts", burst_log)] {
+        let mut times = logged_numbers(text, "results drawn", "keystroke_to_redraw_ms");
+        let mut embeds = logged_numbers(text, "results drawn", "embed_ms");
+        times.sort_by(f64::total_cmp);
+        embeds.sort_by(f64::total_cmp);
+        if times.is_empty() {
+            println!("{what}: no answers logged");
+            continue;
+        }
+        println!(
+            "{what}: {} redraws; keystroke to redraw median {:.1} ms, p95 {:.1} ms, max {:.1} ms; embedding median {:.1} ms",
+            times.len(),
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            times[times.len() - 1],
+            percentile(&embeds, 0.5),
+        );
+    }
+    let first = logged_numbers(&log, "first frame drawn", "first_frame_ms");
+    println!(
+        "first frame: {:.0} ms from spawn to the screen (seen through the pty); {:.1} ms inside the app",
+        first_frame.as_secs_f64() * 1e3,
+        first.first().copied().unwrap_or(f64::NAN)
+    );
+}

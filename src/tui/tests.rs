@@ -201,6 +201,10 @@ fn pivot_shows_a_chip_and_a_breadcrumb_and_back_returns() {
     h.press(KeyCode::Down);
     h.press(KeyCode::Enter);
     snapshot!("pivot_twice_120x40", h.screen());
+    // On a narrow screen the trail keeps its newest steps.
+    h.resize(60, 20);
+    snapshot!("pivot_twice_60x20", h.screen());
+    h.resize(120, 40);
     h.press(KeyCode::Esc);
     h.press(KeyCode::Backspace);
     assert_eq!(h.app.trail.len(), 1);

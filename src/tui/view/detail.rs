@@ -19,27 +19,34 @@ pub fn draw(frame: &mut Frame, app: &App, corpus: &Corpus, area: Rect) {
         return;
     };
     let product = &corpus.catalog.products[position];
-    let field = |name: &str, value: String| {
+    let mut lines = vec![Line::styled(display(&product.title), app.theme.title)];
+    // The id, category, brand and price on one line, so that the description shows on small screens.
+    let mut facts = vec![Span::styled(display(&product.id), app.theme.accent)];
+    let price = product.price.map(format_price);
+    for fact in [
+        Some(&product.category),
+        Some(&product.brand),
+        price.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|f| !f.is_empty())
+    {
+        facts.push(Span::styled(" · ", app.theme.muted));
+        facts.push(Span::raw(display(fact)));
+    }
+    lines.push(Line::from(facts));
+    let field = |name: &str, value: &str| {
         Line::from(vec![
-            Span::styled(format!("{name:<9}"), app.theme.muted),
-            Span::raw(display(&value)),
+            Span::styled(format!("{}: ", display(name)), app.theme.muted),
+            Span::raw(display(value)),
         ])
     };
-    let mut lines = vec![Line::styled(display(&product.title), app.theme.title)];
-    lines.push(field("id", product.id.clone()));
-    for (name, value) in [("category", &product.category), ("brand", &product.brand)] {
-        if !value.is_empty() {
-            lines.push(field(name, value.clone()));
-        }
-    }
-    if let Some(price) = product.price {
-        lines.push(field("price", format_price(price)));
-    }
     if !product.tags.is_empty() {
-        lines.push(field("tags", product.tags.join(", ")));
+        lines.push(field("tags", &product.tags.join(", ")));
     }
     for (name, value) in &product.extra {
-        lines.push(field(&display(name), value.clone()));
+        lines.push(field(name, value));
     }
     if !product.description.is_empty() {
         lines.push(Line::raw(""));

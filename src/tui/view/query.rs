@@ -88,16 +88,19 @@ fn breadcrumb(app: &App, width: usize) -> Vec<Span<'static>> {
             Subject::Like { title, .. } => format!("like: {title}"),
         })
         .collect();
-    let mut text = steps.join(" › ");
     let room = width.saturating_sub(" lookalike ".width() + 2);
-    while text.width() > room && !text.is_empty() {
-        let cut = text.char_indices().nth(1).map_or(text.len(), |(i, _)| i);
-        text = text[cut..].to_string();
-        if text.width() < room {
-            text = format!("…{text}");
-            break;
-        }
-    }
+    // The newest steps matter most: leave out the oldest until the rest fits.
+    let text = (0..steps.len())
+        .map(|start| {
+            let rest = steps[start..].join(" › ");
+            if start == 0 {
+                rest
+            } else {
+                format!("… › {rest}")
+            }
+        })
+        .find(|text| text.width() <= room)
+        .unwrap_or_else(|| format!("… › {}", steps[steps.len() - 1]));
     title.push(Span::styled(
         format!("{} ", fit(&text, room)),
         app.theme.accent,

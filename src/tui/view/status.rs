@@ -38,34 +38,49 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
         left.push(Span::styled(" │ ", theme.muted));
         left.push(Span::styled("query cut to 256 tokens", theme.error));
     }
-    let right = match &app.flash {
-        Some(flash) => vec![Span::styled(
-            format!("{} ", crate::safe_text::display(&flash.text)),
-            if flash.error {
-                theme.error
-            } else {
-                theme.title
-            },
-        )],
-        None => hints(app),
-    };
     let width = usize::from(area.width);
     let left_width: usize = left.iter().map(|s| s.content.width()).sum();
-    let right_width: usize = right.iter().map(|s| s.content.width()).sum();
-    let line = if left_width + 2 + right_width <= width {
-        let gap = " ".repeat(width - left_width - right_width);
-        left.push(Span::raw(gap));
-        left.extend(right);
-        Line::from(left)
-    } else if app.flash.is_some() {
-        // A message matters more than the timings.
-        let mut spans = vec![left.remove(0), Span::styled(" │ ", theme.muted)];
-        spans.extend(right);
-        clip(spans, width)
+    let line = if let Some(flash) = &app.flash {
+        let style = if flash.error {
+            theme.error
+        } else {
+            theme.title
+        };
+        let message = Span::styled(
+            format!("{} ", crate::safe_text::display(&flash.text)),
+            style,
+        );
+        if left_width + 2 + message.content.width() <= width {
+            right_aligned(left, vec![message], width)
+        } else {
+            // A message matters more than the timings.
+            clip(
+                vec![left.remove(0), Span::styled(" │ ", theme.muted), message],
+                width,
+            )
+        }
     } else {
-        clip(left, width)
+        // As many hints as fit, the most useful first.
+        let mut hints = hints(app);
+        while left_width + 2 + hints.iter().map(|s| s.content.width()).sum::<usize>() > width
+            && !hints.is_empty()
+        {
+            hints.truncate(hints.len() - 2);
+        }
+        right_aligned(left, hints, width)
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+fn right_aligned(
+    mut left: Vec<Span<'static>>,
+    right: Vec<Span<'static>>,
+    width: usize,
+) -> Line<'static> {
+    let used: usize = left.iter().chain(&right).map(|s| s.content.width()).sum();
+    left.push(Span::raw(" ".repeat(width.saturating_sub(used))));
+    left.extend(right);
+    clip(left, width)
 }
 
 fn answer_text(app: &App) -> String {
