@@ -18,7 +18,7 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 
-use std::io::{Stdout, Write};
+use std::io::{IsTerminal, Stdout, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
@@ -45,6 +45,11 @@ use crate::error::{Error, Result};
 /// returns that error once the user quits.
 pub fn run(ctx: &Context) -> Result<()> {
     let started = Instant::now();
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "the interactive app needs a terminal; for pipes and scripts use `lookalike search QUERY` or `lookalike similar --id ID`".into(),
+        ));
+    }
     let keymap = Keymap::from_settings(&ctx.settings)?;
     let theme = Theme::from_settings(&ctx.settings, theme::no_color_requested())?;
     let options = ctx.open_options(Batching::LengthGrouped)?;
