@@ -67,7 +67,8 @@ pub fn run(ctx: &Context) -> Result<()> {
     let requests = worker::spawn(
         Box::new(move |progress| crate::search::open(&options, &files, progress)),
         move |reply| replies.send(Event::Worker(reply)).is_ok(),
-    );
+    )
+    .map_err(|e| Error::io("<engine thread>", e))?;
 
     let mut terminal = enter()?;
     spawn_input(events);

@@ -53,7 +53,8 @@ impl Harness {
         let replies = input.clone();
         let requests = worker::spawn(open, move |reply| {
             replies.send(Event::Worker(reply)).is_ok()
-        });
+        })
+        .unwrap();
         let copies = Copies::default();
         let export_dir = tempfile::tempdir().unwrap();
         let event_loop = EventLoop::new(

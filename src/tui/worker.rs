@@ -37,13 +37,15 @@ pub type Opener = Box<dyn FnOnce(&mut dyn FnMut(Progress)) -> Result<(Engine, Op
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 
 /// Starts the engine thread; `send` delivers its replies. Returns the request channel.
-pub fn spawn(open: Opener, send: impl Fn(Reply) -> bool + Send + 'static) -> Sender<Request> {
+pub fn spawn(
+    open: Opener,
+    send: impl Fn(Reply) -> bool + Send + 'static,
+) -> std::io::Result<Sender<Request>> {
     let (requests, queue) = mpsc::channel();
     std::thread::Builder::new()
         .name("lookalike-engine".into())
-        .spawn(move || serve(open, &queue, &send))
-        .expect("cannot start the engine thread");
-    requests
+        .spawn(move || serve(open, &queue, &send))?;
+    Ok(requests)
 }
 
 fn serve(open: Opener, queue: &Receiver<Request>, send: &dyn Fn(Reply) -> bool) {
@@ -111,7 +113,7 @@ mod tests {
             gate.recv().ok();
             opened
         });
-        let requests = spawn(open, move |reply| tx.send(reply).is_ok());
+        let requests = spawn(open, move |reply| tx.send(reply).is_ok()).unwrap();
         for generation in 1..=5 {
             let text = format!("query {generation}");
             requests
@@ -147,7 +149,7 @@ mod tests {
         let open: Opener = Box::new(|progress| {
             test_support::open_catalog(std::path::Path::new("/nonexistent/products.json"), progress)
         });
-        let _requests = spawn(open, move |reply| tx.send(reply).is_ok());
+        let _requests = spawn(open, move |reply| tx.send(reply).is_ok()).unwrap();
         loop {
             match rx.recv_timeout(Duration::from_secs(30)).unwrap() {
                 Reply::Failed(e) => {
