@@ -6,7 +6,10 @@ use std::path::Path;
 use std::process::Output;
 
 fn run(cache: &Path, args: &[&str]) -> Output {
-    common::lookalike(cache).args(args).output().expect("run lookalike")
+    common::lookalike(cache)
+        .args(args)
+        .output()
+        .expect("run lookalike")
 }
 
 fn stdout(output: &Output) -> String {
@@ -27,7 +30,20 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 fn search_json_has_the_documented_shape() {
     let cache = tempfile::tempdir().unwrap();
     let catalog = common::bundled_catalog();
-    let out = run(cache.path(), &["search", "--catalog", catalog.to_str().unwrap(), "--json", "--top-k", "3", "shoes", "for", "jogging"]);
+    let out = run(
+        cache.path(),
+        &[
+            "search",
+            "--catalog",
+            catalog.to_str().unwrap(),
+            "--json",
+            "--top-k",
+            "3",
+            "shoes",
+            "for",
+            "jogging",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let answer: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(answer["query"], "shoes for jogging");
@@ -35,18 +51,38 @@ fn search_json_has_the_documented_shape() {
     assert_eq!(results.len(), 3);
     assert_eq!(results[0]["rank"], 1);
     assert!(results[0]["id"].is_string() && results[0]["title"].is_string());
-    let scores: Vec<f64> = results.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    let scores: Vec<f64> = results
+        .iter()
+        .map(|r| r["score"].as_f64().unwrap())
+        .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]) && scores[0] <= 1.0 && scores[0] > 0.0);
 }
 
 #[test]
 fn queries_file_answers_each_line_in_order() {
     let dir = tempfile::tempdir().unwrap();
-    let queries = write(dir.path(), "q.txt", "standing desk\n\nhelp me fall asleep\nrobot\n");
+    let queries = write(
+        dir.path(),
+        "q.txt",
+        "standing desk\n\nhelp me fall asleep\nrobot\n",
+    );
     let catalog = common::bundled_catalog();
-    let out = run(dir.path(), &["search", "--catalog", catalog.to_str().unwrap(), "--queries-file", &queries, "--json"]);
+    let out = run(
+        dir.path(),
+        &[
+            "search",
+            "--catalog",
+            catalog.to_str().unwrap(),
+            "--queries-file",
+            &queries,
+            "--json",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
-    let lines: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let asked: Vec<&str> = lines.iter().map(|l| l["query"].as_str().unwrap()).collect();
     assert_eq!(asked, ["standing desk", "", "help me fall asleep", "robot"]);
     assert_eq!(lines[0]["results"].as_array().unwrap().len(), 10);
@@ -58,13 +94,38 @@ fn similar_leaves_the_product_out_and_exact_agrees() {
     let cache = tempfile::tempdir().unwrap();
     let catalog = common::bundled_catalog();
     let catalog = catalog.to_str().unwrap();
-    let hnsw = run(cache.path(), &["similar", "--catalog", catalog, "--id", "KD-1004", "--json"]);
-    let exact = run(cache.path(), &["similar", "--catalog", catalog, "--id", "KD-1004", "--json", "--exact"]);
-    assert!(hnsw.status.success() && exact.status.success(), "{}", stderr(&hnsw));
+    let hnsw = run(
+        cache.path(),
+        &["similar", "--catalog", catalog, "--id", "KD-1004", "--json"],
+    );
+    let exact = run(
+        cache.path(),
+        &[
+            "similar",
+            "--catalog",
+            catalog,
+            "--id",
+            "KD-1004",
+            "--json",
+            "--exact",
+        ],
+    );
+    assert!(
+        hnsw.status.success() && exact.status.success(),
+        "{}",
+        stderr(&hnsw)
+    );
     let a: serde_json::Value = serde_json::from_str(stdout(&hnsw).trim()).unwrap();
     assert_eq!(a["id"], "KD-1004");
     assert!(a.get("query").is_none());
-    let ids = |v: &serde_json::Value| v["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let ids = |v: &serde_json::Value| {
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
     assert!(!ids(&a).contains(&"KD-1004".to_string()));
     let b: serde_json::Value = serde_json::from_str(stdout(&exact).trim()).unwrap();
     assert_eq!(ids(&a)[..5], ids(&b)[..5]);
@@ -74,7 +135,18 @@ fn similar_leaves_the_product_out_and_exact_agrees() {
 fn human_output_is_an_aligned_table() {
     let cache = tempfile::tempdir().unwrap();
     let catalog = common::bundled_catalog();
-    let out = run(cache.path(), &["search", "--catalog", catalog.to_str().unwrap(), "--top-k", "4", "desk", "lamp"]);
+    let out = run(
+        cache.path(),
+        &[
+            "search",
+            "--catalog",
+            catalog.to_str().unwrap(),
+            "--top-k",
+            "4",
+            "desk",
+            "lamp",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
@@ -84,16 +156,33 @@ fn human_output_is_an_aligned_table() {
     for line in &lines[1..] {
         assert_eq!(line.chars().nth(title_column - 1), Some(' '), "{text}");
     }
-    assert!(stderr(&out).contains("4 results from 544 products"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("4 results from 544 products"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn unknown_id_and_usage_errors_exit_2() {
     let cache = tempfile::tempdir().unwrap();
     let catalog = common::bundled_catalog();
-    let out = run(cache.path(), &["similar", "--catalog", catalog.to_str().unwrap(), "--id", "NOPE-1"]);
+    let out = run(
+        cache.path(),
+        &[
+            "similar",
+            "--catalog",
+            catalog.to_str().unwrap(),
+            "--id",
+            "NOPE-1",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no product with id \"NOPE-1\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no product with id \"NOPE-1\""),
+        "{}",
+        stderr(&out)
+    );
     let out = run(cache.path(), &["search", "--top-k", "0", "x"]);
     assert_eq!(out.status.code(), Some(2));
     let out = run(cache.path(), &["search", "   "]);
@@ -109,17 +198,37 @@ fn unknown_id_and_usage_errors_exit_2() {
 fn bad_catalog_names_file_and_line_exits_2_and_writes_no_cache() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
-    let catalog = write(dir.path(), "bad.csv", "id,title,price\n1,Lamp,9\n2,Desk\n3,Chair,abc\n");
+    let catalog = write(
+        dir.path(),
+        "bad.csv",
+        "id,title,price\n1,Lamp,9\n2,Desk\n3,Chair,abc\n",
+    );
     let out = run(&cache, &["index", "--catalog", &catalog]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("bad.csv") && err.contains("line 3: expected 3 fields") && err.contains("line 4: price"), "{err}");
-    assert!(!cache.exists(), "a cache was written for a rejected catalog");
+    assert!(
+        err.contains("bad.csv")
+            && err.contains("line 3: expected 3 fields")
+            && err.contains("line 4: price"),
+        "{err}"
+    );
+    assert!(
+        !cache.exists(),
+        "a cache was written for a rejected catalog"
+    );
 
     let out = run(&cache, &["index", "--catalog", &catalog, "--skip-invalid"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("1 products, 2 skipped"), "{}", stdout(&out));
-    assert!(stderr(&out).contains("skipped 2 invalid row(s)"), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("1 products, 2 skipped"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("skipped 2 invalid row(s)"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -128,7 +237,11 @@ fn config_errors_name_the_key_and_line() {
     let config = write(dir.path(), "c.toml", "[embed]\ntemplate = \"{titel}\"\n");
     let out = run(dir.path(), &["--config", &config, "index"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("c.toml: line 2: embed.template: unknown placeholder {titel}"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("c.toml: line 2: embed.template: unknown placeholder {titel}"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -144,15 +257,46 @@ fn reindexing_embeds_only_what_changed() {
     let catalog = write(dir.path(), "p.jsonl", &rows.join("\n"));
     let first = run(&cache, &["index", "--catalog", &catalog]);
     assert!(first.status.success(), "{}", stderr(&first));
-    assert!(stdout(&first).contains("4 embedded, 0 reused"), "{}", stdout(&first));
+    assert!(
+        stdout(&first).contains("4 embedded, 0 reused"),
+        "{}",
+        stdout(&first)
+    );
     let again = run(&cache, &["index", "--catalog", &catalog]);
-    assert!(stdout(&again).contains("0 embedded, 4 reused") && stdout(&again).contains("index: loaded from cache"), "{}", stdout(&again));
-    let edited = rows.join("\n").replace("Oak dining table", "Walnut dining table");
+    assert!(
+        stdout(&again).contains("0 embedded, 4 reused")
+            && stdout(&again).contains("index: loaded from cache"),
+        "{}",
+        stdout(&again)
+    );
+    let edited = rows
+        .join("\n")
+        .replace("Oak dining table", "Walnut dining table");
     std::fs::write(&catalog, edited).unwrap();
     let after_edit = run(&cache, &["index", "--catalog", &catalog]);
-    assert!(stdout(&after_edit).contains("1 embedded, 3 reused"), "{}", stdout(&after_edit));
-    let out = run(&cache, &["similar", "--catalog", &catalog, "--id", "c", "--json", "--top-k", "1"]);
-    assert!(stdout(&out).contains(r#""id":"d""#), "the duplicate is the nearest: {}", stdout(&out));
+    assert!(
+        stdout(&after_edit).contains("1 embedded, 3 reused"),
+        "{}",
+        stdout(&after_edit)
+    );
+    let out = run(
+        &cache,
+        &[
+            "similar",
+            "--catalog",
+            &catalog,
+            "--id",
+            "c",
+            "--json",
+            "--top-k",
+            "1",
+        ],
+    );
+    assert!(
+        stdout(&out).contains(r#""id":"d""#),
+        "the duplicate is the nearest: {}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -161,7 +305,11 @@ fn setup_is_idempotent() {
     common::data_dir();
     let out = run(cache.path(), &["setup"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("already installed and verified"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("already installed and verified"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -176,7 +324,10 @@ fn missing_model_files_say_which_and_what_to_do() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("model.onnx is missing") && err.contains("lookalike setup"), "{err}");
+    assert!(
+        err.contains("model.onnx is missing") && err.contains("lookalike setup"),
+        "{err}"
+    );
 
     let out = common::lookalike(dir.path())
         .env("ORT_DYLIB_PATH", dir.path().join("libnothing.so"))
@@ -185,5 +336,8 @@ fn missing_model_files_say_which_and_what_to_do() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("libnothing.so") && err.contains("ORT_DYLIB_PATH"), "{err}");
+    assert!(
+        err.contains("libnothing.so") && err.contains("ORT_DYLIB_PATH"),
+        "{err}"
+    );
 }
