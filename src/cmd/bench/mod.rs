@@ -17,7 +17,7 @@ use crate::embed::provision::ModelFiles;
 use crate::embed::{Embedder, OnnxEmbedder, Threads};
 use crate::error::{Error, Result};
 use crate::index::{self, Hit, Method, Params, Scratch, exact, recall};
-use crate::search::{Corpus, Engine, open, open_corpus};
+use crate::search::{Corpus, Engine, open, open_corpus_with_model};
 use stats::{Percentiles, peak_rss_mb, reset_peak_rss};
 
 /// One embedding pass over the sample: rate and the memory it peaked at.
@@ -101,12 +101,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
 
     note("opening the catalog (embedding what is not cached)");
     let mut progress = StderrProgress::new(ctx.common.quiet);
-    let (corpus, report) = open_corpus(
-        &options,
-        &files.model_sha256,
-        &mut || Ok(Box::new(OnnxEmbedder::load(&files, Threads::All)?) as Box<dyn Embedder>),
-        &mut |p| progress.update(p),
-    )?;
+    let (corpus, report) = open_corpus_with_model(&options, &files, &mut |p| progress.update(p))?;
     progress.finish();
     let n = corpus.catalog.len();
     let template = &options.settings.template;
