@@ -40,7 +40,7 @@ pub struct Common {
     /// Load the valid rows of a catalog and report the invalid ones, instead of failing
     #[arg(long, global = true)]
     pub skip_invalid: bool,
-    /// Use model files from DIR (model.onnx, tokenizer.json, config.json, `special_tokens_map.json`, `tokenizer_config.json`)
+    /// Use model files from DIR (model.onnx, tokenizer.json, config.json, special_tokens_map.json, tokenizer_config.json)
     #[arg(long, global = true, value_name = "DIR")]
     pub model_dir: Option<PathBuf>,
     /// Neither read nor write the embedding and index caches
@@ -61,6 +61,27 @@ pub enum Command {
     Search(SearchArgs),
     /// Products like a given product (the product itself left out)
     Similar(SimilarArgs),
+    /// Measure embedding, indexing, start-up, latency and recall on a catalog, in one run
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Query text: one query per line, or WANDS's query.csv; default: the built-in 480 WANDS queries
+    #[arg(long, value_name = "FILE")]
+    pub queries: Option<PathBuf>,
+    /// Print one JSON object instead of a report
+    #[arg(long)]
+    pub json: bool,
+    /// Text and product queries to time (queries are cycled to reach it)
+    #[arg(long, default_value_t = 1000)]
+    pub min_queries: usize,
+    /// Products embedded (both ways) to measure embedding throughput
+    #[arg(long, default_value_t = 2000)]
+    pub embed_sample: usize,
+    /// ef_search values at which recall@10 is measured
+    #[arg(long, value_delimiter = ',', default_values_t = [16, 32, 64, 128, 256])]
+    pub ef: Vec<usize>,
 }
 
 /// How results are found and shown.

@@ -15,6 +15,7 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Index) => cmd::index::run(&ctx, &mut stdout),
         Some(Command::Search(args)) => cmd::search::search(&ctx, args, &mut stdout),
         Some(Command::Similar(args)) => cmd::search::similar(&ctx, args, &mut stdout),
+        Some(Command::Bench(args)) => cmd::bench::run(&ctx, args, &mut stdout),
         None => cmd::interactive(&ctx, &mut stdout),
     }
 }

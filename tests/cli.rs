@@ -12,6 +12,14 @@ fn run(cache: &Path, args: &[&str]) -> Output {
         .expect("run lookalike")
 }
 
+/// Runs a command on the bundled catalog: `args` after the subcommand name.
+fn run_bundled(cache: &Path, command: &str, args: &[&str]) -> Output {
+    let catalog = common::bundled_catalog();
+    let mut all = vec![command, "--catalog", catalog.to_str().unwrap()];
+    all.extend_from_slice(args);
+    run(cache, &all)
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -29,20 +37,10 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 #[test]
 fn search_json_has_the_documented_shape() {
     let cache = tempfile::tempdir().unwrap();
-    let catalog = common::bundled_catalog();
-    let out = run(
+    let out = run_bundled(
         cache.path(),
-        &[
-            "search",
-            "--catalog",
-            catalog.to_str().unwrap(),
-            "--json",
-            "--top-k",
-            "3",
-            "shoes",
-            "for",
-            "jogging",
-        ],
+        "search",
+        &["--json", "--top-k", "3", "shoes", "for", "jogging"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let answer: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
@@ -66,17 +64,10 @@ fn queries_file_answers_each_line_in_order() {
         "q.txt",
         "standing desk\n\nhelp me fall asleep\nrobot\n",
     );
-    let catalog = common::bundled_catalog();
-    let out = run(
+    let out = run_bundled(
         dir.path(),
-        &[
-            "search",
-            "--catalog",
-            catalog.to_str().unwrap(),
-            "--queries-file",
-            &queries,
-            "--json",
-        ],
+        "search",
+        &["--queries-file", &queries, "--json"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     let lines: Vec<serde_json::Value> = stdout(&out)
@@ -92,23 +83,11 @@ fn queries_file_answers_each_line_in_order() {
 #[test]
 fn similar_leaves_the_product_out_and_exact_agrees() {
     let cache = tempfile::tempdir().unwrap();
-    let catalog = common::bundled_catalog();
-    let catalog = catalog.to_str().unwrap();
-    let hnsw = run(
+    let hnsw = run_bundled(cache.path(), "similar", &["--id", "KD-1004", "--json"]);
+    let exact = run_bundled(
         cache.path(),
-        &["similar", "--catalog", catalog, "--id", "KD-1004", "--json"],
-    );
-    let exact = run(
-        cache.path(),
-        &[
-            "similar",
-            "--catalog",
-            catalog,
-            "--id",
-            "KD-1004",
-            "--json",
-            "--exact",
-        ],
+        "similar",
+        &["--id", "KD-1004", "--json", "--exact"],
     );
     assert!(
         hnsw.status.success() && exact.status.success(),
@@ -134,19 +113,7 @@ fn similar_leaves_the_product_out_and_exact_agrees() {
 #[test]
 fn human_output_is_an_aligned_table() {
     let cache = tempfile::tempdir().unwrap();
-    let catalog = common::bundled_catalog();
-    let out = run(
-        cache.path(),
-        &[
-            "search",
-            "--catalog",
-            catalog.to_str().unwrap(),
-            "--top-k",
-            "4",
-            "desk",
-            "lamp",
-        ],
-    );
+    let out = run_bundled(cache.path(), "search", &["--top-k", "4", "desk", "lamp"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
@@ -166,17 +133,7 @@ fn human_output_is_an_aligned_table() {
 #[test]
 fn unknown_id_and_usage_errors_exit_2() {
     let cache = tempfile::tempdir().unwrap();
-    let catalog = common::bundled_catalog();
-    let out = run(
-        cache.path(),
-        &[
-            "similar",
-            "--catalog",
-            catalog.to_str().unwrap(),
-            "--id",
-            "NOPE-1",
-        ],
-    );
+    let out = run_bundled(cache.path(), "similar", &["--id", "NOPE-1"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("no product with id \"NOPE-1\""),

@@ -210,20 +210,11 @@ fn similar_returns_look_alikes_and_leaves_the_product_out() {
     }
 }
 
-/// Real shop queries (WANDS, MIT licence): text only, the first column is an id, the last a class.
-fn wands_queries() -> Vec<String> {
-    include_str!("data/wands-query.csv")
-        .lines()
-        .skip(1)
-        .filter_map(|line| line.split('\t').nth(1))
-        .map(str::to_string)
-        .collect()
-}
-
 #[test]
 fn hnsw_recall_at_10_against_exact_on_the_bundled_catalog() {
     let mut engine = bundled();
-    let queries = wands_queries();
+    let queries =
+        lookalike::cmd::bench::queries::parse(lookalike::cmd::bench::queries::WANDS_QUERIES);
     assert!(queries.len() >= 400);
     let mut text_recall = 0.0;
     for query in &queries {

@@ -5,20 +5,14 @@ use std::io::Write;
 use super::Context;
 use super::progress::StderrProgress;
 use crate::embed::bulk::Batching;
-use crate::embed::{Embedder, OnnxEmbedder, Threads};
 use crate::error::Result;
-use crate::search::open_corpus;
+use crate::search::open_corpus_with_model;
 
 pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
     let options = ctx.open_options(Batching::LengthGrouped)?;
     let files = ctx.model_files()?;
     let mut progress = StderrProgress::new(ctx.common.quiet);
-    let (corpus, report) = open_corpus(
-        &options,
-        &files.model_sha256,
-        &mut || Ok(Box::new(OnnxEmbedder::load(&files, Threads::All)?) as Box<dyn Embedder>),
-        &mut |p| progress.update(p),
-    )?;
+    let (corpus, report) = open_corpus_with_model(&options, &files, &mut |p| progress.update(p))?;
     progress.finish();
     ctx.print_notices(&report, &corpus.catalog.skipped);
     let rate = if report.embedded > 0 {

@@ -6,7 +6,9 @@ mod open;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use open::{OpenOptions, OpenReport, Progress, Stage, open, open_corpus};
+pub use open::{
+    OpenOptions, OpenReport, Progress, Stage, open, open_corpus, open_corpus_with_model,
+};
 
 use crate::catalog::{Catalog, Product};
 use crate::embed::{Embedder, MAX_TOKENS};

@@ -266,18 +266,27 @@ fn embed_missing(
     Ok(Vectors::from_flat(DIM, data))
 }
 
+/// [`open_corpus`] with the real model for bulk embedding (all cores).
+pub fn open_corpus_with_model(
+    options: &OpenOptions,
+    files: &ModelFiles,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Corpus, OpenReport)> {
+    open_corpus(
+        options,
+        &files.model_sha256,
+        &mut || Ok(Box::new(OnnxEmbedder::load(files, Threads::All)?) as Box<dyn Embedder>),
+        progress,
+    )
+}
+
 /// Opens a catalog with the real model: all cores for bulk embedding, one thread for queries.
 pub fn open(
     options: &OpenOptions,
     files: &ModelFiles,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Engine, OpenReport)> {
-    let (corpus, report) = open_corpus(
-        options,
-        &files.model_sha256,
-        &mut || Ok(Box::new(OnnxEmbedder::load(files, Threads::All)?) as Box<dyn Embedder>),
-        progress,
-    )?;
+    let (corpus, report) = open_corpus_with_model(options, files, progress)?;
     progress(Progress {
         stage: Stage::LoadingModel,
         done: 0,

@@ -1,0 +1,287 @@
+//! `lookalike bench`: embedding throughput (length-grouped vs plain), index build, cold vs warm start, latency percentiles and recall, in one run.
+
+pub mod queries;
+mod stats;
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use super::Context;
+use super::progress::StderrProgress;
+use crate::cli::BenchArgs;
+use crate::embed::bulk::{Batching, embed_all};
+use crate::embed::provision::ModelFiles;
+use crate::embed::{Embedder, OnnxEmbedder, Threads};
+use crate::error::{Error, Result};
+use crate::index::{self, Hit, Method, Params, Scratch, exact, recall};
+use crate::search::{Corpus, Engine, open, open_corpus_with_model};
+use stats::{Percentiles, peak_rss_mb, reset_peak_rss};
+
+/// One embedding pass over the sample: rate and the memory it peaked at.
+struct EmbedPass {
+    products_per_s: f64,
+    peak_rss_mb: Option<f64>,
+}
+
+fn embed_pass(
+    files: &ModelFiles,
+    texts: &[&str],
+    batch_size: usize,
+    batching: Batching,
+) -> Result<EmbedPass> {
+    let mut embedder = OnnxEmbedder::load(files, Threads::All)?;
+    embedder.embed_batch(&texts[..texts.len().min(8)])?;
+    reset_peak_rss();
+    let start = Instant::now();
+    embed_all(&mut embedder, texts, batch_size, batching, &mut |_, _| {})?;
+    Ok(EmbedPass {
+        products_per_s: texts.len() as f64 / start.elapsed().as_secs_f64(),
+        peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+/// Every `step`-th item, cycled until there are `n` of them.
+fn spread<T: Clone>(items: &[T], n: usize) -> Vec<T> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let step = (items.len() / n.min(items.len())).max(1);
+    (0..n)
+        .map(|i| items[(i * step) % items.len()].clone())
+        .collect()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Mean recall@10 of HNSW at `ef` against exact answers already computed.
+fn recall_at(
+    corpus: &Corpus,
+    queries: &[(Vec<f32>, Option<usize>)],
+    truth: &[Vec<Hit>],
+    ef: usize,
+) -> f64 {
+    let mut scratch = Scratch::default();
+    let total: f64 = queries
+        .iter()
+        .zip(truth)
+        .map(|((q, exclude), exact)| {
+            recall(
+                &corpus
+                    .graph
+                    .search(&corpus.vectors, q, 10, ef, *exclude, &mut scratch),
+                exact,
+            )
+        })
+        .sum();
+    total / queries.len().max(1) as f64
+}
+
+#[allow(clippy::too_many_lines)]
+pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
+    let files = ctx.model_files()?;
+    let options = ctx.open_options(Batching::LengthGrouped)?;
+    let query_text = match &args.queries {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?,
+        None => queries::WANDS_QUERIES.to_string(),
+    };
+    let query_list = queries::parse(&query_text);
+    if query_list.is_empty() {
+        return Err(Error::Usage("the queries file holds no queries".into()));
+    }
+    let note = |message: &str| {
+        if !ctx.common.quiet {
+            eprintln!("bench: {message}");
+        }
+    };
+
+    note("opening the catalog (embedding what is not cached)");
+    let mut progress = StderrProgress::new(ctx.common.quiet);
+    let (corpus, report) = open_corpus_with_model(&options, &files, &mut |p| progress.update(p))?;
+    progress.finish();
+    let n = corpus.catalog.len();
+    let template = &options.settings.template;
+    let texts: Vec<String> = spread(&corpus.catalog.products, args.embed_sample.min(n))
+        .iter()
+        .map(|p| template.render(p))
+        .collect();
+    let sample: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let batch_size = options.settings.config.embed.batch_size;
+
+    note(&format!(
+        "embedding {} texts, plain batches then length-grouped",
+        sample.len()
+    ));
+    let plain = embed_pass(&files, &sample, batch_size, Batching::InOrder)?;
+    let grouped = embed_pass(&files, &sample, batch_size, Batching::LengthGrouped)?;
+
+    note("building the index");
+    let params = Params::from(options.settings.config.index);
+    let start = Instant::now();
+    let graph = index::build(&corpus.vectors, params, &mut |_, _| {});
+    let build_time = start.elapsed();
+    let embed_all_estimate = Duration::from_secs_f64(n as f64 / grouped.products_per_s);
+
+    note("warm start: cached vectors and index, query model, first answer");
+    let start = Instant::now();
+    let (mut engine, warm_report) = open(&options, &files, &mut |_| {})?;
+    engine.query(&query_list[0], 10, Method::Hnsw)?;
+    let warm_start = start.elapsed();
+    let corpus = Arc::new(Corpus { graph, ..corpus });
+    let mut engine = Engine::new(
+        Arc::clone(&corpus),
+        Box::new(OnnxEmbedder::load(&files, Threads::One)?),
+    );
+
+    let text_queries = spread(&query_list, args.min_queries.max(query_list.len()));
+    note(&format!(
+        "{} text queries (embed + search)",
+        text_queries.len()
+    ));
+    let mut text_latency = Vec::with_capacity(text_queries.len());
+    let mut embed_latency = Vec::with_capacity(text_queries.len());
+    let mut query_vectors = Vec::new();
+    for (i, query) in text_queries.iter().enumerate() {
+        let start = Instant::now();
+        let (vector, _) = engine.embed_query(query)?;
+        embed_latency.push(start.elapsed());
+        corpus.search(&vector, 10, Method::Hnsw, None, &mut Scratch::default());
+        text_latency.push(start.elapsed());
+        if i < query_list.len() {
+            query_vectors.push((vector, None));
+        }
+    }
+    let positions = spread(&(0..n).collect::<Vec<_>>(), args.min_queries);
+    note(&format!("{} product-to-product queries", positions.len()));
+    let mut scratch = Scratch::default();
+    let mut item_latency: Vec<Duration> = positions
+        .iter()
+        .map(|&p| {
+            let start = Instant::now();
+            corpus.similar(p, 10, Method::Hnsw, &mut scratch);
+            start.elapsed()
+        })
+        .collect();
+    let item_queries: Vec<(Vec<f32>, Option<usize>)> = positions
+        .iter()
+        .take(1000)
+        .map(|&p| (corpus.vectors.row(p).to_vec(), Some(p)))
+        .collect();
+
+    note("recall@10 against exact search");
+    let truth = |qs: &[(Vec<f32>, Option<usize>)]| -> Vec<Vec<Hit>> {
+        qs.iter()
+            .map(|(q, ex)| exact::search(&corpus.vectors, q, 10, *ex))
+            .collect()
+    };
+    let (text_truth, item_truth) = (truth(&query_vectors), truth(&item_queries));
+    let exact_start = Instant::now();
+    for (q, _) in query_vectors.iter().take(200) {
+        exact::search(&corpus.vectors, q, 10, None);
+    }
+    let exact_search_ms = ms(exact_start.elapsed()) / query_vectors.len().min(200) as f64;
+    let recalls: Vec<(usize, f64, f64)> = args
+        .ef
+        .iter()
+        .map(|&ef| {
+            (
+                ef,
+                recall_at(&corpus, &query_vectors, &text_truth, ef),
+                recall_at(&corpus, &item_queries, &item_truth, ef),
+            )
+        })
+        .collect();
+
+    let text = Percentiles::of(&mut text_latency);
+    let embed = Percentiles::of(&mut embed_latency);
+    let item = Percentiles::of(&mut item_latency);
+    let total_index = embed_all_estimate + build_time;
+    let result = json!({
+        "catalog": corpus.catalog.path.display().to_string(),
+        "products": n,
+        "embedding": {
+            "sample": sample.len(),
+            "batch_size": batch_size,
+            "plain_products_per_s": plain.products_per_s,
+            "grouped_products_per_s": grouped.products_per_s,
+            "grouped_over_plain": grouped.products_per_s / plain.products_per_s,
+            "plain_peak_rss_mb": plain.peak_rss_mb,
+            "grouped_peak_rss_mb": grouped.peak_rss_mb,
+            "embedded_in_this_run": report.embedded,
+        },
+        "index": {
+            "m": params.m, "ef_construction": params.ef_construction, "ef_search": params.ef_search,
+            "build_s": build_time.as_secs_f64(),
+            "embed_all_s": embed_all_estimate.as_secs_f64(),
+            "embed_share": embed_all_estimate.as_secs_f64() / total_index.as_secs_f64(),
+            "build_share": build_time.as_secs_f64() / total_index.as_secs_f64(),
+        },
+        "start": {
+            "cold_s": total_index.as_secs_f64(),
+            "warm_s": warm_start.as_secs_f64(),
+            "warm_reused": warm_report.reused,
+            "warm_graph_from_cache": warm_report.graph_from_cache,
+        },
+        "text_query": { "queries": text_queries.len(), "end_to_end": text, "embed": embed },
+        "product_query": { "queries": positions.len(), "latency": item },
+        "exact_search_ms": exact_search_ms,
+        "recall_at_10": recalls.iter().map(|(ef, t, i)| json!({"ef_search": ef, "text": t, "product": i})).collect::<Vec<_>>(),
+        "peak_rss_mb": peak_rss_mb(),
+    });
+    if args.json {
+        return super::write_out(writeln!(out, "{result}"));
+    }
+    let mb = |v: Option<f64>| v.map_or_else(|| "n/a".to_string(), |v| format!("{v:.0} MB"));
+    super::write_out((|| {
+        writeln!(
+            out,
+            "catalog            {} ({n} products)",
+            corpus.catalog.path.display()
+        )?;
+        writeln!(
+            out,
+            "embedding          plain {:.0}/s, length-grouped {:.0}/s: {:.2}x (sample {}, batch {batch_size}); peak RSS {} vs {}",
+            plain.products_per_s,
+            grouped.products_per_s,
+            grouped.products_per_s / plain.products_per_s,
+            sample.len(),
+            mb(plain.peak_rss_mb),
+            mb(grouped.peak_rss_mb)
+        )?;
+        writeln!(
+            out,
+            "index build        {:.3} s (M {}, ef_construction {}); of embed+build: embedding {:.1}%, build {:.1}%",
+            build_time.as_secs_f64(),
+            params.m,
+            params.ef_construction,
+            100.0 * embed_all_estimate.as_secs_f64() / total_index.as_secs_f64(),
+            100.0 * build_time.as_secs_f64() / total_index.as_secs_f64()
+        )?;
+        writeln!(
+            out,
+            "start              cold (embed all + build) {:.2} s, warm (load caches + model + first answer) {:.3} s",
+            total_index.as_secs_f64(),
+            warm_start.as_secs_f64()
+        )?;
+        writeln!(
+            out,
+            "text query         {text}  (embed alone: p50 {:.3} ms; {} queries)",
+            embed.p50_ms,
+            text_queries.len()
+        )?;
+        writeln!(
+            out,
+            "product query      {item}  ({} queries)",
+            positions.len()
+        )?;
+        writeln!(out, "exact search       {exact_search_ms:.3} ms per query")?;
+        for (ef, t, i) in &recalls {
+            writeln!(out, "recall@10 ef {ef:<4}  text {t:.4}  product {i:.4}")?;
+        }
+        writeln!(out, "peak RSS           {}", mb(peak_rss_mb()))
+    })())
+}
