@@ -16,6 +16,8 @@ pub struct Config {
     pub catalog: CatalogConfig,
     pub embed: EmbedConfig,
     pub index: IndexConfig,
+    pub keys: KeysConfig,
+    pub theme: ThemeConfig,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
@@ -68,6 +70,118 @@ impl Default for IndexConfig {
             m: 16,
             ef_construction: 200,
             ef_search: 64,
+        }
+    }
+}
+
+/// One key or several, written `"ctrl-y"` or `["down", "ctrl-n"]`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(from = "OneOrMany")]
+pub struct Keys(pub Vec<String>);
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl From<OneOrMany> for Keys {
+    fn from(value: OneOrMany) -> Self {
+        match value {
+            OneOrMany::One(key) => Self(vec![key]),
+            OneOrMany::Many(keys) => Self(keys),
+        }
+    }
+}
+
+impl Keys {
+    fn of(keys: &[&str]) -> Self {
+        Self(keys.iter().map(|k| (*k).to_string()).collect())
+    }
+}
+
+/// The keys of the interactive app, one field per action (the field name is the action's name).
+/// Key names are parsed, and clashes checked, when the app starts.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct KeysConfig {
+    pub quit: Keys,
+    pub back: Keys,
+    pub pivot: Keys,
+    pub toggle_focus: Keys,
+    pub select_next: Keys,
+    pub select_prev: Keys,
+    pub page_down: Keys,
+    pub page_up: Keys,
+    pub home: Keys,
+    pub end: Keys,
+    pub select_first: Keys,
+    pub select_last: Keys,
+    pub cursor_left: Keys,
+    pub cursor_right: Keys,
+    pub cursor_start: Keys,
+    pub cursor_end: Keys,
+    pub delete_back: Keys,
+    pub delete_forward: Keys,
+    pub delete_word: Keys,
+    pub clear_line: Keys,
+    pub copy_id: Keys,
+    pub export: Keys,
+    pub help: Keys,
+}
+
+impl Default for KeysConfig {
+    fn default() -> Self {
+        Self {
+            quit: Keys::of(&["ctrl-c"]),
+            back: Keys::of(&["esc"]),
+            pivot: Keys::of(&["enter"]),
+            toggle_focus: Keys::of(&["tab", "backtab"]),
+            select_next: Keys::of(&["down", "ctrl-n"]),
+            select_prev: Keys::of(&["up", "ctrl-p"]),
+            page_down: Keys::of(&["pagedown"]),
+            page_up: Keys::of(&["pageup"]),
+            home: Keys::of(&["home"]),
+            end: Keys::of(&["end"]),
+            select_first: Keys::of(&["ctrl-home"]),
+            select_last: Keys::of(&["ctrl-end"]),
+            cursor_left: Keys::of(&["left", "ctrl-b"]),
+            cursor_right: Keys::of(&["right", "ctrl-f"]),
+            cursor_start: Keys::of(&["ctrl-a"]),
+            cursor_end: Keys::of(&["ctrl-e"]),
+            delete_back: Keys::of(&["backspace", "ctrl-h"]),
+            delete_forward: Keys::of(&["delete", "ctrl-d"]),
+            delete_word: Keys::of(&["ctrl-w", "alt-backspace"]),
+            clear_line: Keys::of(&["ctrl-u"]),
+            copy_id: Keys::of(&["ctrl-y"]),
+            export: Keys::of(&["ctrl-s"]),
+            help: Keys::of(&["f1"]),
+        }
+    }
+}
+
+/// Colours of the interactive app: names (`red`, `lightblue`, `darkgray`), `#rrggbb`, or a 0-255 index.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThemeConfig {
+    pub accent: String,
+    pub selection: String,
+    pub chip: String,
+    pub muted: String,
+    pub bar: String,
+    pub error: String,
+}
+
+impl Default for ThemeConfig {
+    fn default() -> Self {
+        Self {
+            accent: "cyan".into(),
+            selection: "blue".into(),
+            chip: "magenta".into(),
+            muted: "darkgray".into(),
+            bar: "green".into(),
+            error: "red".into(),
         }
     }
 }
@@ -175,7 +289,7 @@ fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
 }
 
 /// The 1-based line on which `key = ...` is set, for errors found after parsing.
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
+pub(crate) fn line_of_key(text: &str, key: &str) -> Option<usize> {
     text.lines()
         .position(|line| {
             let line = line.trim_start();

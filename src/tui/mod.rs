@@ -1,9 +1,197 @@
-//! The interactive terminal app.
+//! The interactive terminal app: [`run`] sets up logging, the engine thread and the terminal (restored on quit, on error and on panic), then hands over to the event loop.
+//!
+//! Parts: `action` (named actions), `app` (state and `App::update`), `keymap` and `theme` (from
+//! config), `worker` (the engine thread), `event_loop` (generic over the ratatui backend),
+//! `effects` (clipboard, CSV export), `view` (drawing only).
 
+pub mod action;
+pub mod app;
+pub mod effects;
+pub mod event_loop;
+pub mod keymap;
+pub mod theme;
+pub mod view;
+pub mod worker;
+
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod tests;
+
+use std::io::{IsTerminal, Stdout, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Sender};
+use std::time::Instant;
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tracing::{error, info};
+
+use self::app::App;
+use self::event_loop::{Event, EventLoop};
+use self::keymap::Keymap;
+use self::theme::Theme;
 use crate::cmd::Context;
-use crate::error::Result;
+use crate::config::{Settings, line_of_key};
+use crate::embed::bulk::Batching;
+use crate::error::{Error, Result};
 
-/// Runs the app until the user quits.
+/// Runs the app until the user quits. If the catalog cannot be opened, the app shows why and
+/// returns that error once the user quits.
 pub fn run(ctx: &Context) -> Result<()> {
-    crate::cmd::index::run(ctx, &mut std::io::stdout())
+    let started = Instant::now();
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(Error::Usage(
+            "the interactive app needs a terminal; for pipes and scripts use `lookalike search QUERY` or `lookalike similar --id ID`".into(),
+        ));
+    }
+    let keymap = Keymap::from_settings(&ctx.settings)?;
+    let theme = Theme::from_settings(&ctx.settings, theme::no_color_requested())?;
+    let options = ctx.open_options(Batching::LengthGrouped)?;
+    // First-run setup prints to the plain terminal, so it comes before the app takes the screen.
+    let files = ctx.model_files()?;
+    init_logging(&ctx.dirs.log_dir());
+    info!(catalog = %options.catalog.display(), "starting");
+    let catalog_name = options.catalog.file_name().map_or_else(
+        || options.catalog.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+
+    let (events, inbox) = mpsc::channel();
+    let replies = events.clone();
+    let requests = worker::spawn(
+        Box::new(move |progress| crate::search::open(&options, &files, progress)),
+        move |reply| replies.send(Event::Worker(reply)).is_ok(),
+    )
+    .map_err(|e| Error::io("<engine thread>", e))?;
+
+    let mut terminal = enter()?;
+    spawn_input(events);
+    let size = terminal.size().map_err(|e| Error::io("<terminal>", e))?;
+    let mut app = App::new(
+        keymap,
+        theme,
+        catalog_name,
+        ratatui::layout::Rect::new(0, 0, size.width, size.height),
+        started,
+    );
+    let export_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    let clipboard = Box::new(effects::Osc52(std::io::stdout()));
+    let result = EventLoop::new(inbox, requests, clipboard, export_dir, started)
+        .run(&mut terminal, &mut app);
+    drop(terminal);
+    leave();
+    if let Err(e) = &result {
+        error!("the app failed: {e}");
+    }
+    info!("quit");
+    result?;
+    app.error.take().map_or(Ok(()), Err)
+}
+
+/// An error in `[section]`'s `key` of the configuration, naming the file and, where it can, the line.
+fn config_error(settings: &Settings, section: &str, key: &str, message: &str) -> Error {
+    let text = settings
+        .source
+        .as_ref()
+        .and_then(|p| std::fs::read_to_string(p).ok());
+    let line = text
+        .as_deref()
+        .and_then(|t| line_of_key(t, key))
+        .unwrap_or(1);
+    Error::Config {
+        path: settings
+            .source
+            .clone()
+            .unwrap_or_else(|| "<built-in config.toml>".into()),
+        message: format!("line {line}: {section}.{key}: {message}"),
+    }
+}
+
+/// Logs go to `lookalike.log` in the log dir (level from `LOOKALIKE_LOG`, default info), never to the screen.
+fn init_logging(dir: &Path) {
+    use tracing_subscriber::EnvFilter;
+    let file = std::fs::create_dir_all(dir).and_then(|()| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("lookalike.log"))
+    });
+    let Ok(file) = file else {
+        return;
+    };
+    let filter = EnvFilter::try_from_env("LOOKALIKE_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,ort=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
+}
+
+/// Whether the terminal is in the app's mode, so that restoring happens once.
+static ENTERED: AtomicBool = AtomicBool::new(false);
+
+/// Raw mode, the alternate screen, bracketed paste and mouse reports; a panic restores the terminal first.
+fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
+    let fail = |e| Error::io("<terminal>", e);
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |panic| {
+        leave();
+        hook(panic);
+    }));
+    crossterm::terminal::enable_raw_mode().map_err(fail)?;
+    ENTERED.store(true, Ordering::SeqCst);
+    let mut stdout = std::io::stdout();
+    if let Err(e) = crossterm::execute!(
+        stdout,
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        EnableMouseCapture
+    ) {
+        leave();
+        return Err(fail(e));
+    }
+    Terminal::new(CrosstermBackend::new(stdout)).map_err(|e| {
+        leave();
+        fail(e)
+    })
+}
+
+/// Puts the terminal back as it was; does nothing if it already is.
+fn leave() {
+    if !ENTERED.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut stdout = std::io::stdout();
+    let _ = crossterm::execute!(
+        stdout,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = crossterm::terminal::disable_raw_mode();
+    let _ = stdout.flush();
+}
+
+/// Reads terminal events on their own thread, stamped with when they were read.
+fn spawn_input(events: Sender<Event>) {
+    let spawned = std::thread::Builder::new()
+        .name("lookalike-input".into())
+        .spawn(move || {
+            while let Ok(input) = crossterm::event::read() {
+                if events.send(Event::Input(input, Instant::now())).is_err() {
+                    break;
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        error!("cannot read the keyboard: {e}");
+    }
 }

@@ -1,0 +1,302 @@
+//! The app's whole state, and [`App::update`], the one place where it changes. Side effects (a query for the worker, a copy, an export) are queued as [`Effect`]s for the event loop to carry out.
+
+mod commands;
+pub mod line;
+pub mod picker;
+mod results;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::layout::Rect;
+
+use self::line::LineEditor;
+use self::picker::Picker;
+use super::action::{Action, Outcome, Pane};
+use super::keymap::Keymap;
+use super::theme::Theme;
+use super::view::layout::Areas;
+use crate::error::Error;
+use crate::index::{Method, Scratch};
+use crate::search::{Answer, Corpus, Progress};
+
+/// How many products a text query or a pivot asks for.
+pub const RESULT_COUNT: usize = 100;
+/// How many look-alikes of the selected product are shown.
+pub const ALIKE_COUNT: usize = 20;
+/// How long a message stays in the status bar.
+const FLASH_FOR: Duration = Duration::from_secs(6);
+
+/// Where the engine is.
+pub enum Phase {
+    Starting(Startup),
+    Ready(Arc<Corpus>),
+    /// The catalog or the model could not be opened: the message, shown until the user quits.
+    Failed(String),
+}
+
+/// Progress of opening, with the times needed for an estimate.
+#[derive(Debug, Clone)]
+pub struct Startup {
+    pub progress: Option<Progress>,
+    pub started: Instant,
+    pub stage_started: Instant,
+}
+
+/// What the results are: the answer to a text query, or the products like one product.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject {
+    Query(LineEditor),
+    Like { position: usize, title: String },
+}
+
+/// How the shown answer was found, for the status bar.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnswerInfo {
+    pub method: Method,
+    pub embed_time: Option<Duration>,
+    pub search_time: Duration,
+    pub truncated: bool,
+}
+
+impl From<&Answer> for AnswerInfo {
+    fn from(a: &Answer) -> Self {
+        Self {
+            method: a.method,
+            embed_time: a.embed_time,
+            search_time: a.search_time,
+            truncated: a.truncated,
+        }
+    }
+}
+
+/// One step of the trail: what was asked, its results and where the selection was.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub subject: Subject,
+    pub list: Picker,
+    pub info: Option<AnswerInfo>,
+}
+
+/// A message in the status bar until `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+    pub until: Instant,
+}
+
+/// Something for the event loop to do outside the state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Query { generation: u64, text: String },
+    Copy(String),
+    Export(Vec<ExportRow>),
+}
+
+/// One line of an exported result list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRow {
+    pub rank: usize,
+    pub id: String,
+    pub title: String,
+    pub category: String,
+    pub brand: String,
+    pub price: Option<f64>,
+    pub score: Option<f32>,
+}
+
+pub struct App {
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub catalog_name: String,
+    pub phase: Phase,
+    /// Never empty; the last step is what is shown.
+    pub trail: Vec<Step>,
+    pub alikes: Picker,
+    pub focus: Pane,
+    pub help: bool,
+    pub flash: Option<Flash>,
+    /// The generation of the newest query; answers to older ones are dropped.
+    pub generation: u64,
+    /// The generation whose answer is shown (equal to `generation` when nothing is pending).
+    pub shown: u64,
+    pub size: Rect,
+    pub now: Instant,
+    pub quit: bool,
+    /// Why opening failed, handed back to the caller when the app ends.
+    pub error: Option<Error>,
+    effects: Vec<Effect>,
+    scratch: Scratch,
+}
+
+impl App {
+    pub fn new(
+        keymap: Keymap,
+        theme: Theme,
+        catalog_name: String,
+        size: Rect,
+        now: Instant,
+    ) -> Self {
+        Self {
+            keymap,
+            theme,
+            catalog_name,
+            phase: Phase::Starting(Startup {
+                progress: None,
+                started: now,
+                stage_started: now,
+            }),
+            trail: vec![Step {
+                subject: Subject::Query(LineEditor::default()),
+                list: Picker::default(),
+                info: None,
+            }],
+            alikes: Picker::default(),
+            focus: Pane::Results,
+            help: false,
+            flash: None,
+            generation: 0,
+            shown: 0,
+            size,
+            now,
+            quit: false,
+            error: None,
+            effects: Vec::new(),
+            scratch: Scratch::default(),
+        }
+    }
+
+    pub fn step(&self) -> &Step {
+        self.trail.last().expect("the trail is never empty")
+    }
+
+    fn step_mut(&mut self) -> &mut Step {
+        self.trail.last_mut().expect("the trail is never empty")
+    }
+
+    pub fn corpus(&self) -> Option<&Arc<Corpus>> {
+        match &self.phase {
+            Phase::Ready(corpus) => Some(corpus),
+            _ => None,
+        }
+    }
+
+    pub fn areas(&self) -> Areas {
+        Areas::new(self.size)
+    }
+
+    /// The text of the query line (empty for a pivot).
+    pub fn query_text(&self) -> &str {
+        match &self.step().subject {
+            Subject::Query(line) => line.text(),
+            Subject::Like { .. } => "",
+        }
+    }
+
+    /// The list with the focus.
+    pub fn focused(&self) -> &Picker {
+        match self.focus {
+            Pane::Results => &self.step().list,
+            Pane::Alikes => &self.alikes,
+        }
+    }
+
+    /// The product the detail pane shows: the selection of the focused list.
+    pub fn selected_position(&self) -> Option<usize> {
+        self.focused().selected_hit().map(|h| h.index as usize)
+    }
+
+    /// Whether a query is on its way to the worker or being answered.
+    pub fn pending(&self) -> bool {
+        self.shown != self.generation
+    }
+
+    /// Whether the screen changes by itself (a spinner, an estimate, a message to fade).
+    pub fn animating(&self) -> bool {
+        matches!(self.phase, Phase::Starting(_)) || self.pending() || self.flash.is_some()
+    }
+
+    /// Takes the side effects queued by the last updates.
+    pub fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(&mut self.effects)
+    }
+
+    /// Applies one action.
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Command(command) => self.command(command),
+            Action::Insert(c) => self.insert(&c.to_string()),
+            Action::Paste(text) => self.insert(&text),
+            Action::Scroll { column, row, lines } => self.scroll(column, row, lines),
+            Action::Click { column, row } => self.click(column, row),
+            Action::Resize { width, height } => {
+                self.size = Rect::new(0, 0, width, height);
+                self.fit();
+            }
+            Action::Tick(now) => self.tick(now),
+            Action::Worker { reply, at } => {
+                self.tick(at);
+                self.reply(reply, at);
+            }
+            Action::Done(Ok(Outcome::Copied(id))) => {
+                self.say(format!("copied {id} (OSC 52)"), false);
+            }
+            Action::Done(Ok(Outcome::Exported(path))) => {
+                let count = self.step().list.hits.len();
+                self.say(
+                    format!("saved {count} results to {}", path.display()),
+                    false,
+                );
+            }
+            Action::Done(Err(message)) => self.say(message, true),
+        }
+    }
+
+    fn tick(&mut self, now: Instant) {
+        self.now = now;
+        if self.flash.as_ref().is_some_and(|f| f.until <= now) {
+            self.flash = None;
+        }
+    }
+
+    pub fn say(&mut self, text: String, error: bool) {
+        self.flash = Some(Flash {
+            text,
+            error,
+            until: self.now + FLASH_FOR,
+        });
+    }
+
+    fn insert(&mut self, text: &str) {
+        if self.help {
+            self.help = false;
+            return;
+        }
+        if text == "?" && self.query_text().is_empty() {
+            self.help = true;
+            return;
+        }
+        if matches!(self.phase, Phase::Failed(_)) {
+            return;
+        }
+        if let Subject::Like { .. } = self.step().subject {
+            // Typing after a pivot starts a new search; going back returns to the pivot.
+            let list = self.step().list.clone();
+            self.trail.push(Step {
+                subject: Subject::Query(LineEditor::default()),
+                list,
+                info: None,
+            });
+        }
+        let Subject::Query(line) = &mut self.step_mut().subject else {
+            return;
+        };
+        if line.insert(text) {
+            self.query_changed();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,107 @@
+//! A list of products with a selection and a scroll offset that keeps the selection in view.
+
+use crate::index::Hit;
+
+/// Products in the order shown, the selected row, and the first row in view.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Picker {
+    pub hits: Vec<Hit>,
+    /// Whether the hits are ranked by similarity (scores shown) or in catalog order.
+    pub ranked: bool,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+impl Picker {
+    pub fn new(hits: Vec<Hit>, ranked: bool) -> Self {
+        Self {
+            hits,
+            ranked,
+            selected: 0,
+            offset: 0,
+        }
+    }
+
+    /// The catalog in its own order.
+    pub fn catalog_order(len: usize) -> Self {
+        let hits = (0..len as u32)
+            .map(|index| Hit { index, score: 0.0 })
+            .collect();
+        Self::new(hits, false)
+    }
+
+    pub fn selected_hit(&self) -> Option<Hit> {
+        self.hits.get(self.selected).copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty()
+    }
+
+    /// Selects row `row` (clamped), scrolling so that it is one of the `height` rows in view.
+    pub fn select(&mut self, row: usize, height: usize) {
+        self.selected = row.min(self.hits.len().saturating_sub(1));
+        self.fit(height);
+    }
+
+    /// Moves the selection by `delta` rows, stopping at the ends.
+    pub fn move_by(&mut self, delta: isize, height: usize) {
+        self.select(self.selected.saturating_add_signed(delta), height);
+    }
+
+    /// Scrolls as little as possible to show the selection in `height` rows.
+    pub fn fit(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        let last_start = self.hits.len().saturating_sub(height);
+        self.offset = self.offset.min(last_start);
+    }
+
+    /// The hits in view in `height` rows, with their row numbers.
+    pub fn visible(&self, height: usize) -> impl Iterator<Item = (usize, Hit)> + '_ {
+        self.hits
+            .iter()
+            .copied()
+            .enumerate()
+            .skip(self.offset)
+            .take(height)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selection_scrolls_into_view_and_stops_at_the_ends() {
+        let mut p = Picker::catalog_order(20);
+        p.move_by(7, 5);
+        assert_eq!((p.selected, p.offset), (7, 3));
+        p.move_by(-5, 5);
+        assert_eq!((p.selected, p.offset), (2, 2));
+        p.move_by(100, 5);
+        assert_eq!((p.selected, p.offset), (19, 15));
+        p.move_by(-100, 5);
+        assert_eq!((p.selected, p.offset), (0, 0));
+        let mut empty = Picker::default();
+        empty.move_by(3, 5);
+        assert_eq!(
+            (empty.selected, empty.offset, empty.selected_hit()),
+            (0, 0, None)
+        );
+    }
+
+    #[test]
+    fn a_taller_pane_shows_more_without_leaving_a_gap() {
+        let mut p = Picker::catalog_order(10);
+        p.select(9, 3);
+        assert_eq!(p.offset, 7);
+        p.fit(8);
+        assert_eq!(p.offset, 2);
+        assert_eq!(p.visible(8).count(), 8);
+    }
+}

@@ -1,0 +1,281 @@
+//! Unit tests of [`App::update`]: the state after each kind of action, with the test catalog open and answers delivered by hand.
+
+use std::time::Instant;
+
+use super::*;
+use crate::tui::action::{Action, Command, Pane, Reply};
+use crate::tui::test_support;
+
+fn ready_app() -> (App, crate::search::Engine) {
+    let (engine, report) = test_support::open_engine(&mut |_| {}).unwrap();
+    let now = Instant::now();
+    let mut app = test_support::app(120, 40, now);
+    let corpus = engine.corpus.clone();
+    app.update(Action::Worker {
+        reply: Reply::Ready { corpus, report },
+        at: now,
+    });
+    (app, engine)
+}
+
+fn command(app: &mut App, command: Command) {
+    app.update(Action::Command(command));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::Insert(c));
+    }
+}
+
+/// Answers the app's queued queries with the engine, in order, as the worker would.
+fn answer(app: &mut App, engine: &mut crate::search::Engine) {
+    for effect in app.take_effects() {
+        if let Effect::Query { generation, text } = effect {
+            let result = engine
+                .query(&text, RESULT_COUNT, Method::Hnsw)
+                .map_err(|e| e.to_string());
+            deliver(app, generation, result);
+        }
+    }
+}
+
+fn deliver(app: &mut App, generation: u64, result: Result<Answer, String>) {
+    app.update(Action::Worker {
+        reply: Reply::Answer { generation, result },
+        at: Instant::now(),
+    });
+}
+
+fn selected_id(app: &App) -> String {
+    let corpus = app.corpus().unwrap();
+    corpus.catalog.products[app.selected_position().unwrap()]
+        .id
+        .clone()
+}
+
+#[test]
+fn an_empty_query_shows_the_catalog_in_order() {
+    let (app, _) = ready_app();
+    let list = &app.step().list;
+    assert!(!list.ranked);
+    assert_eq!(list.hits.len(), 12);
+    assert_eq!(list.hits[3].index, 3);
+    assert!(!app.pending());
+    assert_eq!(app.alikes.hits.len(), 11);
+}
+
+#[test]
+fn every_edit_asks_for_a_new_generation_and_only_the_newest_answer_counts() {
+    let (mut app, mut engine) = ready_app();
+    type_text(&mut app, "chef");
+    let effects = app.take_effects();
+    let generations: Vec<u64> = effects
+        .iter()
+        .map(|e| match e {
+            Effect::Query { generation, .. } => *generation,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(generations.len(), 4);
+    assert!(generations.windows(2).all(|w| w[1] == w[0] + 1));
+    assert!(app.pending());
+    // An answer to "che" arrives after "chef" was typed: dropped.
+    let stale = engine.query("che", 5, Method::Hnsw).unwrap();
+    deliver(&mut app, generations[2], Ok(stale));
+    assert!(app.pending());
+    assert!(!app.step().list.ranked);
+    let fresh = engine.query("chef knife", 5, Method::Hnsw).unwrap();
+    deliver(&mut app, generations[3], Ok(fresh));
+    assert!(!app.pending());
+    assert!(app.step().list.ranked);
+    assert_eq!(selected_id(&app), "T-10");
+}
+
+#[test]
+fn clearing_the_line_returns_to_catalog_order_without_the_engine() {
+    let (mut app, mut engine) = ready_app();
+    type_text(&mut app, "lamp");
+    answer(&mut app, &mut engine);
+    command(&mut app, Command::ClearLine);
+    assert!(app.take_effects().is_empty());
+    assert!(!app.step().list.ranked && !app.pending());
+}
+
+#[test]
+fn typing_before_the_index_is_ready_is_searched_when_it_is() {
+    let (engine, report) = test_support::open_engine(&mut |_| {}).unwrap();
+    let mut app = test_support::app(80, 24, Instant::now());
+    type_text(&mut app, "boot");
+    assert!(app.take_effects().is_empty());
+    let corpus = engine.corpus.clone();
+    app.update(Action::Worker {
+        reply: Reply::Ready { corpus, report },
+        at: Instant::now(),
+    });
+    let effects = app.take_effects();
+    assert!(matches!(&effects[..], [Effect::Query { text, .. }] if text == "boot"));
+}
+
+#[test]
+fn pivot_back_and_typing_after_a_pivot_make_a_trail() {
+    let (mut app, mut engine) = ready_app();
+    type_text(&mut app, "running shoe");
+    answer(&mut app, &mut engine);
+    let chosen = selected_id(&app);
+    command(&mut app, Command::Pivot);
+    assert_eq!(app.trail.len(), 2);
+    assert!(
+        matches!(&app.step().subject, Subject::Like { title, .. } if title.contains("Running Shoe"))
+    );
+    assert!(
+        app.step()
+            .list
+            .hits
+            .iter()
+            .all(|h| app.corpus().unwrap().product(h).id != chosen)
+    );
+    // Typing on a pivot starts a new step; backspacing it empty and once more goes back to the pivot.
+    type_text(&mut app, "x");
+    assert_eq!(app.trail.len(), 3);
+    command(&mut app, Command::DeleteBack);
+    command(&mut app, Command::DeleteBack);
+    assert_eq!(app.trail.len(), 2);
+    command(&mut app, Command::DeleteBack);
+    assert_eq!(app.trail.len(), 1);
+    assert_eq!(app.query_text(), "running shoe");
+    assert!(app.step().list.ranked);
+    // Esc: clears the line first, then quits.
+    command(&mut app, Command::Back);
+    assert!(!app.quit && app.query_text().is_empty());
+    command(&mut app, Command::Back);
+    assert!(app.quit);
+}
+
+#[test]
+fn an_answer_for_a_query_left_by_a_pivot_is_dropped() {
+    let (mut app, mut engine) = ready_app();
+    type_text(&mut app, "lamp");
+    command(&mut app, Command::Pivot);
+    answer(&mut app, &mut engine);
+    assert!(matches!(app.step().subject, Subject::Like { .. }));
+}
+
+#[test]
+fn tab_walks_the_look_alikes_and_enter_pivots_from_there() {
+    let (mut app, _) = ready_app();
+    command(&mut app, Command::ToggleFocus);
+    assert_eq!(app.focus, Pane::Alikes);
+    command(&mut app, Command::SelectNext);
+    let neighbour = selected_id(&app);
+    assert_eq!(app.alikes.selected, 1);
+    command(&mut app, Command::Pivot);
+    assert_eq!(app.focus, Pane::Results);
+    let corpus = app.corpus().unwrap();
+    let Subject::Like { position, .. } = app.step().subject else {
+        panic!("not a pivot")
+    };
+    assert_eq!(corpus.catalog.products[position].id, neighbour);
+}
+
+#[test]
+fn question_mark_opens_help_only_on_an_empty_line() {
+    let (mut app, _) = ready_app();
+    type_text(&mut app, "?");
+    assert!(app.help && app.query_text().is_empty());
+    command(&mut app, Command::SelectNext);
+    assert!(
+        !app.help && app.step().list.selected == 0,
+        "a key closes the help and does nothing else"
+    );
+    type_text(&mut app, "mug?");
+    assert_eq!(app.query_text(), "mug?");
+    command(&mut app, Command::Help);
+    assert!(app.help);
+    command(&mut app, Command::Quit);
+    assert!(app.quit);
+}
+
+#[test]
+fn home_and_end_move_the_cursor_with_text_and_the_selection_without() {
+    let (mut app, _) = ready_app();
+    command(&mut app, Command::End);
+    assert_eq!(app.step().list.selected, 11);
+    command(&mut app, Command::Home);
+    assert_eq!(app.step().list.selected, 0);
+    type_text(&mut app, "ab");
+    command(&mut app, Command::Home);
+    type_text(&mut app, "x");
+    assert_eq!(app.query_text(), "xab");
+}
+
+#[test]
+fn copy_and_export_are_effects() {
+    let (mut app, _) = ready_app();
+    command(&mut app, Command::SelectNext);
+    command(&mut app, Command::CopyId);
+    command(&mut app, Command::Export);
+    let effects = app.take_effects();
+    assert_eq!(effects[0], Effect::Copy("T-2".into()));
+    let Effect::Export(rows) = &effects[1] else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(rows.len(), 12);
+    assert_eq!(
+        (rows[0].rank, rows[0].id.as_str(), rows[0].score),
+        (1, "T-1", None)
+    );
+}
+
+#[test]
+fn paging_and_resizing_keep_the_selection_in_view() {
+    let (mut app, _) = ready_app();
+    app.update(Action::Resize {
+        width: 80,
+        height: 24,
+    });
+    let rows = app.areas().result_rows();
+    command(&mut app, Command::PageDown);
+    assert_eq!(app.step().list.selected, rows - 1);
+    command(&mut app, Command::SelectLast);
+    app.update(Action::Resize {
+        width: 40,
+        height: 10,
+    });
+    let list = &app.step().list;
+    assert!(
+        list.selected >= list.offset && list.selected < list.offset + app.areas().result_rows()
+    );
+}
+
+#[test]
+fn a_long_paste_is_one_line_and_one_query() {
+    let (mut app, _) = ready_app();
+    let paste = "warm light\nfor the desk\r\n".repeat(200);
+    app.update(Action::Paste(paste));
+    assert!(!app.query_text().contains('\n'));
+    assert_eq!(app.take_effects().len(), 1);
+}
+
+#[test]
+fn a_cut_query_is_flagged() {
+    let (mut app, _) = ready_app();
+    type_text(&mut app, "long");
+    let generation = app.generation;
+    let mut answer = app
+        .corpus()
+        .unwrap()
+        .similar(0, 3, Method::Exact, &mut Scratch::default());
+    answer.truncated = true;
+    answer.embed_time = Some(Duration::from_millis(3));
+    deliver(&mut app, generation, Ok(answer));
+    assert!(app.step().info.unwrap().truncated);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| crate::tui::view::draw(f, &app)).unwrap();
+    assert!(
+        terminal
+            .backend()
+            .to_string()
+            .contains("query cut to 256 tokens")
+    );
+}
