@@ -63,6 +63,21 @@ pub enum Command {
     Similar(SimilarArgs),
     /// Measure embedding, indexing, start-up, latency and recall on a catalog, in one run
     Bench(BenchArgs),
+    /// Write a synthetic catalog of N products (deterministic for a seed), for scale tests
+    GenCatalog(GenCatalogArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenCatalogArgs {
+    /// Number of products
+    #[arg(long)]
+    pub n: u64,
+    /// Seed: the same seed and N always give the same file
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// File to write (.json for an array, .jsonl for one product per line)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +97,9 @@ pub struct BenchArgs {
     /// ef_search values at which recall@10 is measured
     #[arg(long, value_delimiter = ',', default_values_t = [16, 32, 64, 128, 256])]
     pub ef: Vec<usize>,
+    /// Also write vectors.npy, queries.npy and lookalike.json into DIR, for benches/compare
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<PathBuf>,
 }
 
 /// How results are found and shown.

@@ -16,6 +16,9 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Search(args)) => cmd::search::search(&ctx, args, &mut stdout),
         Some(Command::Similar(args)) => cmd::search::similar(&ctx, args, &mut stdout),
         Some(Command::Bench(args)) => cmd::bench::run(&ctx, args, &mut stdout),
+        Some(Command::GenCatalog(args)) => {
+            cmd::gen_catalog::run(args, ctx.common.quiet, &mut stdout)
+        }
         None => cmd::interactive(&ctx, &mut stdout),
     }
 }

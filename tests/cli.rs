@@ -215,7 +215,7 @@ fn reindexing_embeds_only_what_changed() {
     let first = run(&cache, &["index", "--catalog", &catalog]);
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(
-        stdout(&first).contains("4 embedded, 0 reused"),
+        stdout(&first).contains("3 embedded, 0 reused from cache, 1 repeated texts embedded once"),
         "{}",
         stdout(&first)
     );

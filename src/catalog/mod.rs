@@ -3,6 +3,7 @@
 mod delimited;
 mod fields;
 mod json;
+pub mod synthetic;
 pub mod template;
 
 use std::path::{Path, PathBuf};

@@ -31,9 +31,15 @@ pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
             report.products,
             report.skipped
         )?;
+        let repeats = report.products - report.embedded - report.reused;
+        let repeats = if repeats > 0 {
+            format!(", {repeats} repeated texts embedded once")
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "embeddings: {} embedded, {} reused from cache in {:.2} s{rate}",
+            "embeddings: {} embedded, {} reused from cache{repeats} in {:.2} s{rate}",
             report.embedded,
             report.reused,
             report.embed_time.as_secs_f64()

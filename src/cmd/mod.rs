@@ -1,6 +1,7 @@
 //! The CLI's subcommands, one file each, and the context they share (dirs, settings, the catalog to open, the model).
 
 pub mod bench;
+pub mod gen_catalog;
 pub mod index;
 pub mod output;
 pub mod progress;

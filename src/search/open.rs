@@ -1,5 +1,6 @@
 //! Opening a catalog for search: load, reuse cached vectors, embed only what changed, load or build the graph, report progress.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -222,24 +223,29 @@ fn embed_missing(
     report: &mut OpenReport,
 ) -> Result<Vectors> {
     let lookup = cached.map(cache::CachedVectors::lookup).unwrap_or_default();
-    let missing: Vec<usize> = (0..texts.len())
-        .filter(|i| !lookup.contains_key(&keys[*i]))
-        .collect();
-    report.embedded = missing.len();
-    report.reused = texts.len() - missing.len();
+    // Each distinct text not in the cache, once: catalogs repeat texts (variants, re-listings).
+    let mut fresh_row: HashMap<u128, usize> = HashMap::new();
+    let mut missing_texts: Vec<&str> = Vec::new();
+    for (text, key) in texts.iter().zip(keys) {
+        if !lookup.contains_key(key) && !fresh_row.contains_key(key) {
+            fresh_row.insert(*key, missing_texts.len());
+            missing_texts.push(text);
+        }
+    }
+    report.embedded = missing_texts.len();
+    report.reused = keys.iter().filter(|k| lookup.contains_key(k)).count();
     let mut fresh = Vec::new();
-    if !missing.is_empty() {
+    if !missing_texts.is_empty() {
         progress(Progress {
             stage: Stage::LoadingModel,
             done: 0,
             total: 0,
         });
         let mut embedder = make_embedder()?;
-        let missing_texts: Vec<&str> = missing.iter().map(|&i| texts[i].as_str()).collect();
         progress(Progress {
             stage: Stage::Embedding,
             done: 0,
-            total: missing.len(),
+            total: missing_texts.len(),
         });
         fresh = embed_all(
             embedder.as_mut(),
@@ -255,12 +261,11 @@ fn embed_missing(
             },
         )?;
     }
-    let mut fresh = fresh.into_iter();
     let mut data = Vec::with_capacity(texts.len() * DIM);
     for key in keys {
         match (lookup.get(key), cached) {
             (Some(&row), Some(cached)) => data.extend_from_slice(cached.vectors.row(row)),
-            _ => data.extend(fresh.next().unwrap_or_else(|| vec![0.0; DIM])),
+            _ => data.extend_from_slice(&fresh[fresh_row[key]]),
         }
     }
     Ok(Vectors::from_flat(DIM, data))
