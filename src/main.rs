@@ -7,6 +7,9 @@ use lookalike::cli::{Cli, Command};
 use lookalike::cmd::{self, Context};
 use lookalike::error::Result;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn run(cli: Cli) -> Result<()> {
     let ctx = Context::new(cli.common)?;
     let mut stdout = std::io::stdout().lock();

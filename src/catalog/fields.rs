@@ -32,14 +32,17 @@ impl<'a> Lookup<'a> {
     }
 
     /// The field's name and value, if the row has it.
-    fn find<'v>(&self, fields: &'v Map<String, Value>) -> Option<(String, &'v Value)> {
+    fn find<'x, 'v: 'x>(&self, fields: &'v Map<String, Value>) -> Option<(&'x str, &'v Value)>
+    where
+        'a: 'x,
+    {
         match self.configured {
-            Some(path) => get_path(fields, path).map(|v| (path.to_string(), v)),
+            Some(path) => get_path(fields, path).map(|v| (path, v)),
             None => self.defaults.iter().find_map(|name| {
                 fields
                     .iter()
                     .find(|(key, _)| key.eq_ignore_ascii_case(name))
-                    .map(|(key, value)| (key.clone(), value))
+                    .map(|(key, value)| (key.as_str(), value))
             }),
         }
     }
@@ -92,6 +95,15 @@ fn as_text(value: &Value) -> Option<String> {
     }
 }
 
+/// The text without surrounding whitespace, reusing its buffer when there is none.
+fn trimmed(text: String) -> String {
+    if text.trim().len() == text.len() {
+        text
+    } else {
+        text.trim().to_string()
+    }
+}
+
 fn parse_price(value: &Value) -> Result<Option<f64>, String> {
     let price = match value {
         Value::Null => return Ok(None),
@@ -119,7 +131,7 @@ fn parse_tags(value: &Value) -> Option<Vec<String>> {
     let clean = |parts: Vec<String>| {
         parts
             .into_iter()
-            .map(|t| t.trim().to_string())
+            .map(trimmed)
             .filter(|t| !t.is_empty())
             .collect()
     };
@@ -137,16 +149,16 @@ fn parse_tags(value: &Value) -> Option<Vec<String>> {
 }
 
 /// Maps one raw row to a product, or says what is wrong with it.
-fn to_product(
+fn to_product<'v>(
     line: usize,
-    fields: &Map<String, Value>,
-    lookups: &Lookups,
+    fields: &'v Map<String, Value>,
+    lookups: &Lookups<'v>,
 ) -> Result<Product, String> {
-    let text = |lookup: &Lookup, what: &str| -> Result<(Option<String>, String), String> {
+    let text = |lookup: &Lookup<'v>, what: &str| -> Result<(Option<&'v str>, String), String> {
         match lookup.find(fields) {
             None => Ok((None, String::new())),
             Some((name, value)) => as_text(value)
-                .map(|t| (Some(name.clone()), t.trim().to_string()))
+                .map(|t| (Some(name), trimmed(t)))
                 .ok_or_else(|| format!("{what} field `{name}` is an object; expected text")),
         }
     };
@@ -186,10 +198,10 @@ fn to_product(
     let extra = fields
         .iter()
         .filter(|(key, _)| {
-            !used
-                .iter()
-                .flatten()
-                .any(|u| u == *key || u.starts_with(&format!("{key}.")))
+            !used.iter().flatten().any(|u| {
+                u.strip_prefix(key.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
         })
         .filter_map(|(key, value)| {
             as_text(value)
@@ -234,22 +246,24 @@ pub(crate) fn to_products(
         price: Lookup::new(mapping.price.as_ref(), PRICE_NAMES),
         tags: Lookup::new(mapping.tags.as_ref(), TAGS_NAMES),
     };
-    let mut products = Vec::with_capacity(rows.len());
+    let mapped = crate::par::map(&rows, |row| {
+        let row = row.as_ref().map_err(Clone::clone)?;
+        to_product(row.line, &row.fields, &lookups).map_err(|message| RowError {
+            line: row.line,
+            column: None,
+            message,
+        })
+    });
+    drop(rows);
+    let mut products = Vec::with_capacity(mapped.len());
     let mut errors = Vec::new();
-    let mut first_line_of_id: HashMap<String, usize> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        match to_product(row.line, &row.fields, &lookups) {
+    let mut first_line_of_id: HashMap<String, usize> = HashMap::with_capacity(mapped.len());
+    for product in mapped {
+        match product {
             Ok(product) => {
                 if let Some(first) = first_line_of_id.get(&product.id) {
                     errors.push(RowError {
-                        line: row.line,
+                        line: product.line,
                         column: None,
                         message: format!(
                             "duplicate id {:?}: already used on line {first}",
@@ -257,15 +271,11 @@ pub(crate) fn to_products(
                         ),
                     });
                 } else {
-                    first_line_of_id.insert(product.id.clone(), row.line);
+                    first_line_of_id.insert(product.id.clone(), product.line);
                     products.push(product);
                 }
             }
-            Err(message) => errors.push(RowError {
-                line: row.line,
-                column: None,
-                message,
-            }),
+            Err(e) => errors.push(e),
         }
     }
     (products, errors)

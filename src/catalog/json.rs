@@ -68,10 +68,11 @@ pub(crate) fn read_array(path: &Path, text: &str) -> Result<Vec<RowResult>> {
             ));
         }
     }
-    let mut rows = Vec::new();
+    // Elements are found in one pass, then parsed on every core.
+    let mut elements: Vec<(&str, usize, usize)> = Vec::new();
     loop {
         i = skip_ws(i);
-        if rows.is_empty() && bytes.get(i) == Some(&b']') {
+        if elements.is_empty() && bytes.get(i) == Some(&b']') {
             i += 1;
             break;
         }
@@ -91,18 +92,7 @@ pub(crate) fn read_array(path: &Path, text: &str) -> Result<Vec<RowResult>> {
             ));
         }
         let (line, column) = lines.locate(text, start);
-        rows.push(match serde_json::from_str::<Value>(element) {
-            Ok(value) => to_row(value, line),
-            Err(e) => Err(RowError {
-                line: line + e.line() - 1,
-                column: Some(if e.line() == 1 {
-                    column + e.column() - 1
-                } else {
-                    e.column()
-                }),
-                message: format!("invalid JSON: {}", strip_position(&e)),
-            }),
-        });
+        elements.push((element, line, column));
         i = end + 1;
         if bytes[end] == b']' {
             break;
@@ -115,7 +105,21 @@ pub(crate) fn read_array(path: &Path, text: &str) -> Result<Vec<RowResult>> {
             "unexpected text after the closing `]` of the array".into(),
         ));
     }
-    Ok(rows)
+    Ok(crate::par::map(
+        &elements,
+        |&(element, line, column)| match serde_json::from_str::<Value>(element) {
+            Ok(value) => to_row(value, line),
+            Err(e) => Err(RowError {
+                line: line + e.line() - 1,
+                column: Some(if e.line() == 1 {
+                    column + e.column() - 1
+                } else {
+                    e.column()
+                }),
+                message: format!("invalid JSON: {}", strip_position(&e)),
+            }),
+        },
+    ))
 }
 
 /// The offset of the `,` or `]` that ends the element starting at `start`, or None at end of input.
@@ -153,21 +157,22 @@ fn strip_position(error: &serde_json::Error) -> String {
     }
 }
 
-/// Reads JSON Lines: one object per non-empty line.
+/// Reads JSON Lines: one object per non-empty line (parsed on every core).
 pub(crate) fn read_lines(text: &str) -> Vec<RowResult> {
-    text.lines()
+    let lines: Vec<(usize, &str)> = text
+        .lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| {
-            let line_no = i + 1;
-            match serde_json::from_str::<Value>(line) {
-                Ok(value) => to_row(value, line_no),
-                Err(e) => Err(RowError {
-                    line: line_no,
-                    column: Some(e.column()),
-                    message: format!("invalid JSON: {}", strip_position(&e)),
-                }),
-            }
-        })
-        .collect()
+        .map(|(i, line)| (i + 1, line))
+        .collect();
+    crate::par::map(&lines, |&(line_no, line)| {
+        match serde_json::from_str::<Value>(line) {
+            Ok(value) => to_row(value, line_no),
+            Err(e) => Err(RowError {
+                line: line_no,
+                column: Some(e.column()),
+                message: format!("invalid JSON: {}", strip_position(&e)),
+            }),
+        }
+    })
 }

@@ -88,15 +88,9 @@ pub fn open_corpus(
     });
     let catalog = Catalog::load(&options.catalog, &options.load)?;
     let template = &options.settings.template;
-    let texts: Vec<String> = catalog
-        .products
-        .iter()
-        .map(|p| template.render(p))
-        .collect();
-    let keys: Vec<u128> = texts
-        .iter()
-        .map(|t| cache::entry_key(model_id, template.source(), t))
-        .collect();
+    let texts: Vec<String> = crate::par::map(&catalog.products, |p| template.render(p));
+    let keys: Vec<u128> =
+        crate::par::map(&texts, |t| cache::entry_key(model_id, template.source(), t));
     report.products = catalog.len();
     report.skipped = catalog.skipped.len();
 
