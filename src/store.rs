@@ -43,6 +43,25 @@ impl Stamp {
     }
 }
 
+/// In the name of every temporary file, between the target's name and the writer's pid.
+const TEMP_MARK: &str = ".tmp-";
+
+/// Removes the temporary files left in `dir` by writers that died before committing (a SIGKILL,
+/// a power cut). Only safe while no other process can be writing there: the caller holds the
+/// cache dir's lock. Files that cannot be removed are left; they are never read.
+pub fn remove_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains(TEMP_MARK) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes a payload piece by piece; [`SealedWriter::commit`] seals it and moves it into place.
 pub struct SealedWriter {
     file: std::io::BufWriter<std::fs::File>,
@@ -58,7 +77,7 @@ impl SealedWriter {
         let dir = target.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let temp = dir.join(format!(
-            ".{}.tmp-{}-{}",
+            ".{}{TEMP_MARK}{}-{}",
             target
                 .file_name()
                 .and_then(|n| n.to_str())
@@ -68,7 +87,7 @@ impl SealedWriter {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.subsec_nanos())
         ));
-        let file = std::fs::File::create(&temp).map_err(|e| Error::io(&temp, e))?;
+        let file = std::fs::File::create(&temp).map_err(|e| Error::io(target, e))?;
         let mut writer = Self {
             file: std::io::BufWriter::with_capacity(1 << 20, file),
             temp,
@@ -81,10 +100,11 @@ impl SealedWriter {
         Ok(writer)
     }
 
+    /// Errors name the target, the file the user knows of (the temporary one is removed).
     fn raw(&mut self, bytes: &[u8]) -> Result<()> {
         self.file
             .write_all(bytes)
-            .map_err(|e| Error::io(&self.temp, e))
+            .map_err(|e| Error::io(&self.target, e))
     }
 
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
@@ -108,8 +128,8 @@ impl SealedWriter {
         header.extend_from_slice(&self.stamp.key.to_ne_bytes());
         header.extend_from_slice(&self.len.to_ne_bytes());
         header.extend_from_slice(&self.hasher.digest().to_ne_bytes());
-        let temp = self.temp.clone();
-        let io = |e| Error::io(&temp, e);
+        let target = self.target.clone();
+        let io = |e| Error::io(&target, e);
         self.file.flush().map_err(io)?;
         let file = self.file.get_mut();
         file.seek(SeekFrom::Start(0)).map_err(io)?;
@@ -152,7 +172,15 @@ pub struct SealedReader {
 pub fn open(path: &Path, stamp: &Stamp) -> std::result::Result<Option<SealedReader>, Unusable> {
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // Not there, or a cache dir that is not a directory: no cache (writing it says why).
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
         Err(e) => return Err(Unusable(format!("cannot read it: {e}"))),
     };
     let actual_len = file.metadata().map_or(0, |m| m.len());
