@@ -117,6 +117,17 @@ impl Error {
         }
     }
 
+    /// The 1-based lines of a catalog that a catalog error names (none when it is about the file as
+    /// a whole); None for errors that are not about a catalog's content.
+    pub fn catalog_lines(&self) -> Option<Vec<usize>> {
+        match self {
+            Self::CatalogSyntax { at, .. } => Some(vec![at.line]),
+            Self::CatalogRows { rows, .. } => Some(rows.iter().map(|r| r.line).collect()),
+            Self::EmptyCatalog { .. } => Some(Vec::new()),
+            _ => None,
+        }
+    }
+
     /// Whether the error is the user's input (exit code 2) rather than the environment (exit code 1).
     pub fn is_input_error(&self) -> bool {
         matches!(
