@@ -86,7 +86,7 @@ pub fn run(ctx: &Context) -> Result<()> {
     let clipboard = Box::new(effects::Osc52(std::io::stdout()));
     let mut event_loop = EventLoop::new(inbox, requests, clipboard, export_dir, started);
     let result = loop {
-        match event_loop.run(&mut terminal, &mut app) {
+        let handed_back = match event_loop.run(&mut terminal, &mut app) {
             Ok(Stop::Quit) => break Ok(()),
             Ok(Stop::Ended(number)) => {
                 info!(signal = number, "ended by a signal");
@@ -98,12 +98,19 @@ pub fn run(ctx: &Context) -> Result<()> {
             Ok(Stop::Suspend) => {
                 info!("suspended");
                 leave();
-                signals::stop_self().map_err(|e| Error::io("<suspend>", e))?;
-                info!("resumed");
-                retake(&mut terminal, &mut app)?;
+                signals::stop_self()
+                    .map_err(|e| Error::io("<suspend>", e))
+                    .and_then(|()| {
+                        info!("resumed");
+                        retake(&mut terminal, &mut app)
+                    })
             }
-            Ok(Stop::Resume) => retake(&mut terminal, &mut app)?,
-            Err(e) => break Err(e),
+            Ok(Stop::Resume) => retake(&mut terminal, &mut app),
+            Err(e) => Err(e),
+        };
+        // Whatever failed, the terminal is restored below.
+        if let Err(e) = handed_back {
+            break Err(e);
         }
     };
     drop(terminal);
