@@ -62,6 +62,32 @@ pub fn remove_temp_files(dir: &Path) {
     }
 }
 
+/// The header of a payload of `len` bytes with checksum `checksum`.
+fn header(stamp: &Stamp, len: u64, checksum: u64) -> Vec<u8> {
+    let mut header = Vec::with_capacity(HEADER_LEN);
+    header.extend_from_slice(&MAGIC);
+    header.extend_from_slice(&FORMAT_VERSION.to_ne_bytes());
+    header.extend_from_slice(&BYTE_ORDER.to_ne_bytes());
+    header.extend_from_slice(&(stamp.kind as u32).to_ne_bytes());
+    header.extend_from_slice(&stamp.model_bytes());
+    header.extend_from_slice(&stamp.key.to_ne_bytes());
+    header.extend_from_slice(&len.to_ne_bytes());
+    header.extend_from_slice(&checksum.to_ne_bytes());
+    header
+}
+
+/// A whole cache file's bytes for `payload`, as [`SealedWriter`] would write them, without
+/// touching the disk (for tests and fuzzing of the readers).
+pub fn sealed(stamp: &Stamp, payload: &[u8]) -> Vec<u8> {
+    let mut bytes = header(
+        stamp,
+        payload.len() as u64,
+        xxhash_rust::xxh3::xxh3_64(payload),
+    );
+    bytes.extend_from_slice(payload);
+    bytes
+}
+
 /// Writes a payload piece by piece; [`SealedWriter::commit`] seals it and moves it into place.
 pub struct SealedWriter {
     file: std::io::BufWriter<std::fs::File>,
@@ -119,15 +145,7 @@ impl SealedWriter {
 
     /// Writes the header, flushes to disk and renames over the target.
     pub fn commit(mut self) -> Result<()> {
-        let mut header = Vec::with_capacity(HEADER_LEN);
-        header.extend_from_slice(&MAGIC);
-        header.extend_from_slice(&FORMAT_VERSION.to_ne_bytes());
-        header.extend_from_slice(&BYTE_ORDER.to_ne_bytes());
-        header.extend_from_slice(&(self.stamp.kind as u32).to_ne_bytes());
-        header.extend_from_slice(&self.stamp.model_bytes());
-        header.extend_from_slice(&self.stamp.key.to_ne_bytes());
-        header.extend_from_slice(&self.len.to_ne_bytes());
-        header.extend_from_slice(&self.hasher.digest().to_ne_bytes());
+        let header = header(&self.stamp, self.len, self.hasher.digest());
         let target = self.target.clone();
         let io = |e| Error::io(&target, e);
         self.file.flush().map_err(io)?;
@@ -317,5 +335,16 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "no temporary files left: {names:?}");
+    }
+
+    #[test]
+    fn sealed_bytes_are_what_the_writer_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.bin");
+        write(&path, 3, b"some payload");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            sealed(&stamp(3), b"some payload")
+        );
     }
 }
