@@ -344,6 +344,27 @@ fn finish_the_query_and_quit(mut app: Session) {
 }
 
 #[test]
+fn while_another_lookalike_holds_the_cache_the_app_says_it_waits_then_opens() {
+    let cache = tempfile::tempdir().unwrap();
+    let catalog = common::bundled_catalog();
+    // Hold the catalog's cache lock as another lookalike indexing it would.
+    let dir = lookalike::search::cache::catalog_dir(cache.path(), &catalog);
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = std::fs::File::create(dir.join("lock")).unwrap();
+    lock.lock().unwrap();
+    let mut app = Session::start(cache.path(), &catalog, &[]);
+    app.wait_for("the notice", |s| {
+        s.contains("waiting for another lookalike that is indexing this catalog")
+    });
+    app.send("coffee");
+    app.wait_for("the query typed meanwhile", |s| {
+        query_line(s).contains("coffee")
+    });
+    drop(lock);
+    finish_the_query_and_quit(app);
+}
+
+#[test]
 fn a_bad_catalog_is_shown_then_reported_after_quitting() {
     let cache = tempfile::tempdir().unwrap();
     let bad = cache.path().join("bad.jsonl");
