@@ -117,7 +117,6 @@ impl EventLoop {
             }
             Err(RecvTimeoutError::Disconnected) => return Ok(false),
         };
-
         let more = std::iter::from_fn(|| self.events.try_recv().ok()).take(BATCH);
         let batch: Vec<Event> = std::iter::once(first).chain(more).collect();
         for event in batch {
