@@ -379,7 +379,7 @@ fn index_runs_killed_at_random_points_end_with_the_answers_of_a_clean_run() {
         let at = if round % 2 == 0 {
             KillAt::After(random.up_to(edit.mul_f64(1.1)))
         } else {
-            KillAt::IntoAWrite(random.up_to(Duration::from_millis(40)))
+            KillAt::IntoAWrite(random.up_to(Duration::from_millis(5)))
         };
         tally(index_killed(&cache, &catalog, at), &cache);
     }
