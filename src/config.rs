@@ -107,6 +107,7 @@ impl Keys {
 #[serde(deny_unknown_fields, default)]
 pub struct KeysConfig {
     pub quit: Keys,
+    pub suspend: Keys,
     pub back: Keys,
     pub pivot: Keys,
     pub toggle_focus: Keys,
@@ -135,6 +136,7 @@ impl Default for KeysConfig {
     fn default() -> Self {
         Self {
             quit: Keys::of(&["ctrl-c"]),
+            suspend: Keys::of(&["ctrl-z"]),
             back: Keys::of(&["esc"]),
             pivot: Keys::of(&["enter"]),
             toggle_focus: Keys::of(&["tab", "backtab"]),

@@ -94,6 +94,9 @@ pub enum Error {
     Model(String),
     #[error("index: {0}")]
     Index(String),
+    /// The interactive app was ended by a signal, after restoring the terminal.
+    #[error("ended by {name}")]
+    Signal { number: i32, name: &'static str },
 }
 
 impl Error {
@@ -101,6 +104,27 @@ impl Error {
         Self::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// The process's exit code: 2 for the user's input, 128 + n for signal n (as shells report a
+    /// process killed by it), 1 for anything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Signal { number, .. } => u8::try_from(128 + number).unwrap_or(u8::MAX),
+            _ if self.is_input_error() => 2,
+            _ => 1,
+        }
+    }
+
+    /// The 1-based lines of a catalog that a catalog error names (none when it is about the file as
+    /// a whole); None for errors that are not about a catalog's content.
+    pub fn catalog_lines(&self) -> Option<Vec<usize>> {
+        match self {
+            Self::CatalogSyntax { at, .. } => Some(vec![at.line]),
+            Self::CatalogRows { rows, .. } => Some(rows.iter().map(|r| r.line).collect()),
+            Self::EmptyCatalog { .. } => Some(Vec::new()),
+            _ => None,
         }
     }
 

@@ -1,5 +1,6 @@
-//! lookalike's entry point: parse the command line, run the command, map errors to an exit code (0 ok, 2 usage or input, 1 other).
+//! lookalike's entry point: parse the command line, run the command, map errors to an exit code (0 ok, 2 usage or input, 128 + n after signal n, 1 other).
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -31,8 +32,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("lookalike: error: {e}");
-            ExitCode::from(if e.is_input_error() { 2 } else { 1 })
+            // Not eprintln!, which panics when stderr is gone (a hung-up terminal).
+            let _ = writeln!(std::io::stderr(), "lookalike: error: {e}");
+            ExitCode::from(e.exit_code())
         }
     }
 }

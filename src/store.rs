@@ -43,6 +43,51 @@ impl Stamp {
     }
 }
 
+/// In the name of every temporary file, between the target's name and the writer's pid.
+const TEMP_MARK: &str = ".tmp-";
+
+/// Removes the temporary files left in `dir` by writers that died before committing (a SIGKILL,
+/// a power cut). Only safe while no other process can be writing there: the caller holds the
+/// cache dir's lock. Files that cannot be removed are left; they are never read.
+pub fn remove_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') && name.contains(TEMP_MARK) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The header of a payload of `len` bytes with checksum `checksum`.
+fn header(stamp: &Stamp, len: u64, checksum: u64) -> Vec<u8> {
+    let mut header = Vec::with_capacity(HEADER_LEN);
+    header.extend_from_slice(&MAGIC);
+    header.extend_from_slice(&FORMAT_VERSION.to_ne_bytes());
+    header.extend_from_slice(&BYTE_ORDER.to_ne_bytes());
+    header.extend_from_slice(&(stamp.kind as u32).to_ne_bytes());
+    header.extend_from_slice(&stamp.model_bytes());
+    header.extend_from_slice(&stamp.key.to_ne_bytes());
+    header.extend_from_slice(&len.to_ne_bytes());
+    header.extend_from_slice(&checksum.to_ne_bytes());
+    header
+}
+
+/// A whole cache file's bytes for `payload`, as [`SealedWriter`] would write them, without
+/// touching the disk (for tests and fuzzing of the readers).
+pub fn sealed(stamp: &Stamp, payload: &[u8]) -> Vec<u8> {
+    let mut bytes = header(
+        stamp,
+        payload.len() as u64,
+        xxhash_rust::xxh3::xxh3_64(payload),
+    );
+    bytes.extend_from_slice(payload);
+    bytes
+}
+
 /// Writes a payload piece by piece; [`SealedWriter::commit`] seals it and moves it into place.
 pub struct SealedWriter {
     file: std::io::BufWriter<std::fs::File>,
@@ -58,7 +103,7 @@ impl SealedWriter {
         let dir = target.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let temp = dir.join(format!(
-            ".{}.tmp-{}-{}",
+            ".{}{TEMP_MARK}{}-{}",
             target
                 .file_name()
                 .and_then(|n| n.to_str())
@@ -68,7 +113,7 @@ impl SealedWriter {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.subsec_nanos())
         ));
-        let file = std::fs::File::create(&temp).map_err(|e| Error::io(&temp, e))?;
+        let file = std::fs::File::create(&temp).map_err(|e| Error::io(target, e))?;
         let mut writer = Self {
             file: std::io::BufWriter::with_capacity(1 << 20, file),
             temp,
@@ -81,10 +126,11 @@ impl SealedWriter {
         Ok(writer)
     }
 
+    /// Errors name the target, the file the user knows of (the temporary one is removed).
     fn raw(&mut self, bytes: &[u8]) -> Result<()> {
         self.file
             .write_all(bytes)
-            .map_err(|e| Error::io(&self.temp, e))
+            .map_err(|e| Error::io(&self.target, e))
     }
 
     pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
@@ -99,17 +145,9 @@ impl SealedWriter {
 
     /// Writes the header, flushes to disk and renames over the target.
     pub fn commit(mut self) -> Result<()> {
-        let mut header = Vec::with_capacity(HEADER_LEN);
-        header.extend_from_slice(&MAGIC);
-        header.extend_from_slice(&FORMAT_VERSION.to_ne_bytes());
-        header.extend_from_slice(&BYTE_ORDER.to_ne_bytes());
-        header.extend_from_slice(&(self.stamp.kind as u32).to_ne_bytes());
-        header.extend_from_slice(&self.stamp.model_bytes());
-        header.extend_from_slice(&self.stamp.key.to_ne_bytes());
-        header.extend_from_slice(&self.len.to_ne_bytes());
-        header.extend_from_slice(&self.hasher.digest().to_ne_bytes());
-        let temp = self.temp.clone();
-        let io = |e| Error::io(&temp, e);
+        let header = header(&self.stamp, self.len, self.hasher.digest());
+        let target = self.target.clone();
+        let io = |e| Error::io(&target, e);
         self.file.flush().map_err(io)?;
         let file = self.file.get_mut();
         file.seek(SeekFrom::Start(0)).map_err(io)?;
@@ -152,7 +190,15 @@ pub struct SealedReader {
 pub fn open(path: &Path, stamp: &Stamp) -> std::result::Result<Option<SealedReader>, Unusable> {
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // Not there, or a cache dir that is not a directory: no cache (writing it says why).
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
         Err(e) => return Err(Unusable(format!("cannot read it: {e}"))),
     };
     let actual_len = file.metadata().map_or(0, |m| m.len());
@@ -289,5 +335,16 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 1, "no temporary files left: {names:?}");
+    }
+
+    #[test]
+    fn sealed_bytes_are_what_the_writer_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.bin");
+        write(&path, 3, b"some payload");
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            sealed(&stamp(3), b"some payload")
+        );
     }
 }

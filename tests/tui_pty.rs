@@ -19,7 +19,7 @@ struct Session {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     output: Arc<Mutex<Vec<u8>>>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 impl Session {
@@ -69,7 +69,7 @@ impl Session {
             child,
             writer,
             output,
-            _master: pair.master,
+            master: pair.master,
         }
     }
 
@@ -84,29 +84,69 @@ impl Session {
         parser
     }
 
-    fn text(&self) -> String {
-        self.screen().screen().contents()
-    }
-
     fn send(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).unwrap();
         self.writer.flush().unwrap();
     }
 
-    /// Waits until the screen satisfies `done`; fails with the screen if it never does.
+    /// Waits until the screen's text satisfies `done`; fails with the screen if it never does.
     fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        self.wait_for_screen(what, |screen| done(&screen.contents()))
+            .contents()
+    }
+
+    /// Waits until the screen satisfies `done`; fails with the screen if it never does.
+    fn wait_for_screen(&self, what: &str, done: impl Fn(&vt100::Screen) -> bool) -> vt100::Screen {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            let text = self.text();
-            if done(&text) {
-                return text;
+            let parser = self.screen();
+            if done(parser.screen()) {
+                return parser.screen().clone();
             }
             assert!(
                 Instant::now() < deadline,
-                "timed out waiting for {what}; the screen:\n{text}"
+                "timed out waiting for {what}; the screen:\n{}",
+                parser.screen().contents()
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Sends a signal by name (`TERM`, `HUP`, `CONT`) to the app.
+    fn signal(&self, name: &str) {
+        let pid = self.child.process_id().expect("the app's process id");
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(pid.to_string())
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -{name} {pid}: {status}");
+    }
+
+    /// Waits until the process is stopped (state `T` in /proc).
+    fn wait_stopped(&self) {
+        let pid = self.child.process_id().expect("the app's process id");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+            if state.starts_with('T') {
+                return;
+            }
+            assert!(Instant::now() < deadline, "lookalike did not stop: {stat}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn resize(&self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pty");
     }
 
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
@@ -202,13 +242,126 @@ fn search_pivot_back_and_quit_in_a_real_terminal() {
     app.send("\x03");
     let status = app.wait_exit();
     assert!(status.success(), "{status:?}");
-    let output = app.output();
-    let tail = String::from_utf8_lossy(&output[output.len().saturating_sub(64)..]).into_owned();
-    assert!(tail.ends_with("\x1b[?1049l\x1b[?25h"), "{tail:?}");
-    let end = app.screen();
-    let screen = end.screen();
+    assert_given_back(&app.output());
+}
+
+/// The terminal is as the app found it: the bytes written last leave the alternate screen and
+/// show the cursor, and a terminal reading them is back on its main screen with no modes left on.
+fn assert_given_back(output: &[u8]) {
+    let text = String::from_utf8_lossy(output);
+    let tail = &text[text.rfind("\x1b[?1049h").expect("the app took the screen")..];
+    assert!(tail.contains("\x1b[?1049l\x1b[?25h"), "{tail:?}");
+    let mut parser = vt100::Parser::new(ROWS, COLS, 0);
+    parser.process(output);
+    let screen = parser.screen();
     assert!(!screen.alternate_screen() && !screen.hide_cursor() && !screen.bracketed_paste());
     assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+}
+
+#[test]
+fn sigterm_and_sighup_give_the_terminal_back_and_exit_with_128_plus_the_signal() {
+    for (name, number) in [("TERM", 15), ("HUP", 1)] {
+        let cache = tempfile::tempdir().unwrap();
+        let mut app = Session::start(cache.path(), &common::bundled_catalog(), &[]);
+        app.wait_for("the first frame", |s| s.contains("lookalike"));
+        app.signal(name);
+        let status = app.wait_exit();
+        assert_eq!(status.exit_code(), 128 + number, "SIG{name}: {status:?}");
+        let output = app.output();
+        assert_given_back(&output);
+        let after = String::from_utf8_lossy(&output).into_owned();
+        let after = after.rsplit("\x1b[?1049l").next().unwrap();
+        assert!(after.contains(&format!("ended by SIG{name}")), "{after:?}");
+    }
+}
+
+#[test]
+fn ctrl_z_and_sigtstp_stop_with_the_terminal_given_back_and_continuing_redraws() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut app = ready_with_coffee_typed(cache.path());
+    // Ctrl-Z from the keyboard, then SIGTSTP from elsewhere: both stop the same way.
+    for stop in [StopBy::Key, StopBy::Signal] {
+        let before = app.output().len();
+        match stop {
+            StopBy::Key => app.send("\x1a"),
+            StopBy::Signal => app.signal("TSTP"),
+        }
+        app.wait_stopped();
+        assert_given_back(&app.output());
+        app.signal("CONT");
+        // Back on the app's screen, redrawn whole, with the query kept.
+        app.wait_for_screen("the app again", |screen| {
+            screen.alternate_screen() && query_line(&screen.contents()).contains("coffee")
+        });
+        assert!(app.output().len() > before);
+    }
+    finish_the_query_and_quit(app);
+}
+
+/// How a test stops the app.
+#[derive(Clone, Copy)]
+enum StopBy {
+    Key,
+    Signal,
+}
+
+#[test]
+fn resizing_down_to_one_cell_and_back_keeps_the_app_answering() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut app = ready_with_coffee_typed(cache.path());
+    for (rows, cols) in [(1, 1), (2, 3), (1, COLS), (ROWS, 1), (3, 10), (1, 1)] {
+        app.resize(rows, cols);
+        std::thread::sleep(Duration::from_millis(150));
+        assert!(
+            app.child.try_wait().unwrap().is_none(),
+            "lookalike ended at {rows}x{cols}"
+        );
+    }
+    app.resize(ROWS, COLS);
+    finish_the_query_and_quit(app);
+}
+
+/// The app on the bundled catalog, the catalog open and `coffee` typed.
+fn ready_with_coffee_typed(cache: &Path) -> Session {
+    let mut app = Session::start(cache, &common::bundled_catalog(), &[]);
+    app.wait_for("the catalog", |s| s.contains("544 products"));
+    app.send("coffee");
+    app.wait_for("the query", |s| query_line(s).contains("coffee"));
+    app
+}
+
+/// Types the rest of "coffee tumbler", waits for its results, quits, and checks the terminal.
+fn finish_the_query_and_quit(mut app: Session) {
+    app.send(" tumbler");
+    app.wait_for("the results", |s| {
+        query_line(s).contains("coffee tumbler")
+            && s.contains("closest in meaning")
+            && s.contains("Thermavale")
+    });
+    app.send("\x03");
+    assert!(app.wait_exit().success());
+    assert_given_back(&app.output());
+}
+
+#[test]
+fn while_another_lookalike_holds_the_cache_the_app_says_it_waits_then_opens() {
+    let cache = tempfile::tempdir().unwrap();
+    let catalog = common::bundled_catalog();
+    // Hold the catalog's cache lock as another lookalike indexing it would.
+    let dir = lookalike::search::cache::catalog_dir(cache.path(), &catalog);
+    std::fs::create_dir_all(&dir).unwrap();
+    let lock = std::fs::File::create(dir.join("lock")).unwrap();
+    lock.lock().unwrap();
+    let mut app = Session::start(cache.path(), &catalog, &[]);
+    app.wait_for("the notice", |s| {
+        s.contains("waiting for another lookalike that is indexing this catalog")
+    });
+    app.send("coffee");
+    app.wait_for("the query typed meanwhile", |s| {
+        query_line(s).contains("coffee")
+    });
+    drop(lock);
+    finish_the_query_and_quit(app);
 }
 
 #[test]

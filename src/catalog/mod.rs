@@ -152,7 +152,12 @@ impl Catalog {
             )));
         };
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = decode_utf8(path, &bytes)?;
+        Self::parse(path, format, &bytes, options)
+    }
+
+    /// Reads and validates a catalog's bytes in `format`; `path` is what errors and the catalog name.
+    pub fn parse(path: &Path, format: Format, bytes: &[u8], options: &LoadOptions) -> Result<Self> {
+        let text = decode_utf8(path, bytes)?;
         let rows = match format {
             Format::Json => json::read_array(path, text)?,
             Format::Jsonl => json::read_lines(text),

@@ -205,3 +205,213 @@ fn a_directory_or_unknown_extension_is_a_usage_error() {
     let err = load("p.xml", "<x/>").unwrap_err();
     assert!(err.to_string().contains("--format"), "{err}");
 }
+
+mod properties {
+    //! Property tests: random products written by real JSON / CSV writers read back the same;
+    //! random bytes in any format never panic and every error says where it is.
+
+    use proptest::prelude::*;
+
+    use super::super::{Catalog, Format, LoadOptions, Product};
+    use crate::error::Error;
+
+    /// Text as a reader returns it (trimmed), with quotes, separators, accents and line breaks.
+    fn text(min: usize) -> impl Strategy<Value = String> {
+        proptest::string::string_regex(&format!(r#"[a-zA-Z0-9 ,;|"'.é€\n\t-]{{{min},24}}"#))
+            .unwrap()
+            .prop_map(|s| s.trim().to_string())
+            .prop_filter("non-empty when required", move |s| s.len() >= min)
+    }
+
+    /// Text for TSV, which has no quoting: no tabs or line breaks.
+    fn tsv_safe(s: &str) -> String {
+        s.replace(['\t', '\n'], " ").trim().to_string()
+    }
+
+    fn tag() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[a-z0-9][a-z0-9 -]{0,10}")
+            .unwrap()
+            .prop_map(|s| s.trim().to_string())
+    }
+
+    prop_compose! {
+        fn product(index: usize)(
+            suffix in "[A-Za-z0-9-]{0,8}",
+            title in text(1),
+            description in text(0),
+            category in text(0),
+            brand in text(0),
+            cents in proptest::option::of(0u32..10_000_000),
+            tags in proptest::collection::vec(tag(), 0..4),
+        ) -> Product {
+            Product {
+                id: format!("P{index}{suffix}"),
+                title,
+                description,
+                category,
+                brand,
+                price: cents.map(|c| f64::from(c) / 100.0),
+                tags,
+                ..Product::default()
+            }
+        }
+    }
+
+    fn products() -> impl Strategy<Value = Vec<Product>> {
+        (1usize..12).prop_flat_map(|n| (0..n).map(product).collect::<Vec<_>>())
+    }
+
+    fn json_of(product: &Product) -> serde_json::Value {
+        serde_json::json!({
+            "id": product.id,
+            "title": product.title,
+            "description": product.description,
+            "category": product.category,
+            "brand": product.brand,
+            "price": product.price,
+            "tags": product.tags,
+        })
+    }
+
+    fn delimited(products: &[Product], delimiter: u8) -> Vec<u8> {
+        let mut writer = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .quote_style(if delimiter == b'\t' {
+                csv::QuoteStyle::Never
+            } else {
+                csv::QuoteStyle::Necessary
+            })
+            .from_writer(Vec::new());
+        let clean = |s: &str| {
+            if delimiter == b'\t' {
+                tsv_safe(s)
+            } else {
+                s.to_string()
+            }
+        };
+        writer
+            .write_record([
+                "id",
+                "title",
+                "description",
+                "category",
+                "brand",
+                "price",
+                "tags",
+            ])
+            .unwrap();
+        for p in products {
+            writer
+                .write_record([
+                    clean(&p.id),
+                    clean(&p.title),
+                    clean(&p.description),
+                    clean(&p.category),
+                    clean(&p.brand),
+                    p.price.map(|x| x.to_string()).unwrap_or_default(),
+                    p.tags.join(", "),
+                ])
+                .unwrap();
+        }
+        writer.into_inner().unwrap()
+    }
+
+    fn parse(format: Format, bytes: &[u8]) -> crate::error::Result<Catalog> {
+        Catalog::parse(
+            std::path::Path::new("random"),
+            format,
+            bytes,
+            &LoadOptions::default(),
+        )
+    }
+
+    /// The fields a writer carries, as the reader gives them back.
+    type Fields = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<f64>,
+        Vec<String>,
+    );
+
+    /// A product's fields, its text fields passed through `clean`.
+    fn fields(p: &Product, clean: impl Fn(&str) -> String) -> Fields {
+        (
+            p.id.clone(),
+            clean(&p.title),
+            clean(&p.description),
+            clean(&p.category),
+            clean(&p.brand),
+            p.price,
+            p.tags.clone(),
+        )
+    }
+
+    fn as_read(p: &Product) -> Fields {
+        fields(p, str::to_string)
+    }
+
+    /// Every line an error names is a line of the input (1 up to one past the last line).
+    fn assert_located(error: &Error, bytes: &[u8]) {
+        let last = bytes.split(|b| *b == b'\n').count();
+        let lines = error
+            .catalog_lines()
+            .unwrap_or_else(|| panic!("not a catalog error: {error:?}"));
+        assert!(
+            lines.iter().all(|line| (1..=last + 1).contains(line)),
+            "{error} (the input has {last} lines)"
+        );
+    }
+
+    const FORMATS: [Format; 4] = [Format::Json, Format::Jsonl, Format::Csv, Format::Tsv];
+
+    proptest! {
+        #[test]
+        fn written_catalogs_read_back_the_same(products in products()) {
+            let rows: Vec<serde_json::Value> = products.iter().map(json_of).collect();
+            let array = serde_json::to_vec_pretty(&rows).unwrap();
+            let lines: Vec<u8> = rows
+                .iter()
+                .flat_map(|r| format!("{r}\n").into_bytes())
+                .collect();
+            let expected: Vec<_> = products.iter().map(as_read).collect();
+            for (format, bytes) in [
+                (Format::Json, array),
+                (Format::Jsonl, lines),
+                (Format::Csv, delimited(&products, b',')),
+            ] {
+                let catalog = parse(format, &bytes).unwrap();
+                let read: Vec<_> = catalog.products.iter().map(as_read).collect();
+                prop_assert_eq!(&read, &expected, "{:?}", format);
+            }
+            let catalog = parse(Format::Tsv, &delimited(&products, b'\t')).unwrap();
+            let read: Vec<_> = catalog.products.iter().map(as_read).collect();
+            let expected: Vec<_> = products.iter().map(|p| fields(p, tsv_safe)).collect();
+            prop_assert_eq!(read, expected);
+        }
+
+        #[test]
+        fn random_bytes_are_a_catalog_or_a_located_error(
+            bytes in proptest::collection::vec(any::<u8>(), 0..300),
+        ) {
+            for format in FORMATS {
+                if let Err(e) = parse(format, &bytes) {
+                    assert_located(&e, &bytes);
+                }
+            }
+        }
+
+        #[test]
+        fn random_near_catalog_text_is_a_catalog_or_a_located_error(
+            text in r#"[\[\]{}",:\n\r\t \\a-z0-9.é-]{0,200}"#,
+        ) {
+            for format in FORMATS {
+                if let Err(e) = parse(format, text.as_bytes()) {
+                    assert_located(&e, text.as_bytes());
+                }
+            }
+        }
+    }
+}

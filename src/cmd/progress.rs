@@ -1,4 +1,4 @@
-//! Progress on stderr for long work (setup, embedding, indexing): a bar on a terminal, nothing otherwise or with --quiet.
+//! Progress on stderr for long work (setup, embedding, indexing): a bar on a terminal, nothing otherwise or with --quiet, except one line when waiting for another lookalike (so a pause is never silent).
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -11,6 +11,7 @@ use crate::search::{Progress, Stage};
 pub struct StderrProgress {
     bar: Option<ProgressBar>,
     stage: Option<Stage>,
+    quiet: bool,
 }
 
 impl StderrProgress {
@@ -20,11 +21,20 @@ impl StderrProgress {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        Self { bar, stage: None }
+        Self {
+            bar,
+            stage: None,
+            quiet,
+        }
     }
 
     pub fn update(&mut self, progress: Progress) {
-        let Some(bar) = &self.bar else { return };
+        let Some(bar) = &self.bar else {
+            if progress.stage == Stage::WaitingForCache && !self.quiet {
+                eprintln!("lookalike: {}", progress.stage);
+            }
+            return;
+        };
         if self.stage != Some(progress.stage) {
             self.stage = Some(progress.stage);
             let style = if progress.total > 0 {

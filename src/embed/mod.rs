@@ -1,6 +1,7 @@
 //! Turning text into vectors: the `Embedder` seam, the ONNX model behind it, bulk embedding, and provisioning of the files.
 
 pub mod bulk;
+mod library_check;
 mod onnx;
 pub mod provision;
 

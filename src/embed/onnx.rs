@@ -1,4 +1,4 @@
-//! The real embedder: all-MiniLM-L6-v2 (int8 ONNX) through fastembed, on ONNX Runtime loaded from a file we checked first.
+//! The real embedder: all-MiniLM-L6-v2 (int8 ONNX) through fastembed, on ONNX Runtime loaded from a file we checked first, with tokenizer files checked to be JSON first so that a damaged one is named.
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -8,6 +8,7 @@ use fastembed::{
     UserDefinedEmbeddingModel,
 };
 
+use super::library_check;
 use super::provision::ModelFiles;
 use super::{Embedder, MAX_TOKENS};
 use crate::error::{Error, Result};
@@ -33,6 +34,21 @@ fn environment(runtime: &Path) -> Result<ort::environment::Environment> {
                 "ONNX Runtime library not found at {}; run `lookalike setup`, or set ORT_DYLIB_PATH to a libonnxruntime.so you have",
                 runtime.display()
             ));
+        }
+        match library_check::cut_short(runtime) {
+            Ok(None) => {}
+            Ok(Some(why)) => {
+                return Err(format!(
+                    "ONNX Runtime library {} is damaged ({why}); run `lookalike setup` to reinstall it, or set ORT_DYLIB_PATH to a libonnxruntime.so you have",
+                    runtime.display()
+                ));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "cannot read ONNX Runtime library {}: {e}; run `lookalike setup`",
+                    runtime.display()
+                ));
+            }
         }
         ort::init_from(runtime)
             .map_err(|e| e.to_string())
@@ -64,11 +80,22 @@ impl OnnxEmbedder {
                 ))
             })
         };
+        // fastembed's own error for a damaged tokenizer file names no file: check them here.
+        let read_json = |path: &Path| {
+            let bytes = read(path)?;
+            serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).map_err(|e| {
+                Error::Model(format!(
+                    "{} is damaged (not valid JSON: {e}); run `lookalike setup` to reinstall it",
+                    path.display()
+                ))
+            })?;
+            Ok::<_, Error>(bytes)
+        };
         let tokenizer_files = TokenizerFiles {
-            tokenizer_file: read(&files.tokenizer)?,
-            config_file: read(&files.config)?,
-            special_tokens_map_file: read(&files.special_tokens_map)?,
-            tokenizer_config_file: read(&files.tokenizer_config)?,
+            tokenizer_file: read_json(&files.tokenizer)?,
+            config_file: read_json(&files.config)?,
+            special_tokens_map_file: read_json(&files.special_tokens_map)?,
+            tokenizer_config_file: read_json(&files.tokenizer_config)?,
         };
         let user_model = UserDefinedEmbeddingModel::new(read(&files.model)?, tokenizer_files)
             .with_pooling(Pooling::Mean)

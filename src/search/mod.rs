@@ -1,6 +1,7 @@
 //! The engine: a catalog with its vectors and index ([`Corpus`], shareable and read-only) and a query embedder that owns the model.
 
 pub mod cache;
+mod cache_lock;
 mod open;
 
 use std::sync::Arc;

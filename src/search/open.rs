@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::cache;
 use super::{Corpus, Engine};
+use super::{cache, cache_lock};
 use crate::catalog::{Catalog, LoadOptions};
 use crate::config::Settings;
 use crate::embed::bulk::{Batching, embed_all};
@@ -22,6 +22,8 @@ const NO_CACHE: &str = "working without a cache (results are not kept for next t
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     Loading,
+    /// Another lookalike holds this catalog's cache: waiting until it is done, to reuse its work.
+    WaitingForCache,
     LoadingModel,
     Embedding,
     Indexing,
@@ -31,6 +33,7 @@ impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Self::Loading => "loading catalog",
+            Self::WaitingForCache => "waiting for another lookalike using this catalog's cache",
             Self::LoadingModel => "loading model",
             Self::Embedding => "embedding",
             Self::Indexing => "indexing",
@@ -98,6 +101,15 @@ pub fn open_corpus(
         .cache_root
         .as_ref()
         .map(|root| cache::catalog_dir(root, &options.catalog));
+    let _lock = dir.as_ref().and_then(|d| {
+        cache_lock::acquire(d, &mut || {
+            progress(Progress {
+                stage: Stage::WaitingForCache,
+                done: 0,
+                total: 0,
+            });
+        })
+    });
     let vectors_path = dir.as_ref().map(|d| d.join("vectors.bin"));
     let graph_path = dir.as_ref().map(|d| d.join("graph.bin"));
     let cached = match vectors_path

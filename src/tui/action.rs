@@ -11,6 +11,7 @@ use crate::search::{Answer, Corpus, OpenReport, Progress};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Command {
     Quit,
+    Suspend,
     Back,
     Pivot,
     ToggleFocus,
@@ -37,8 +38,9 @@ pub enum Command {
 
 impl Command {
     /// Every command, in the order the help lists them.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 24] = [
         Self::Quit,
+        Self::Suspend,
         Self::Back,
         Self::Pivot,
         Self::ToggleFocus,
@@ -67,6 +69,7 @@ impl Command {
     pub fn name(self) -> &'static str {
         match self {
             Self::Quit => "quit",
+            Self::Suspend => "suspend",
             Self::Back => "back",
             Self::Pivot => "pivot",
             Self::ToggleFocus => "toggle_focus",
@@ -96,6 +99,7 @@ impl Command {
     pub fn describe(self) -> &'static str {
         match self {
             Self::Quit => "quit",
+            Self::Suspend => "stop (shell `fg` resumes)",
             Self::Back => "back a step / quit",
             Self::Pivot => "more like this",
             Self::ToggleFocus => "switch pane",

@@ -12,6 +12,7 @@ use tracing::info;
 use super::action::{Action, Outcome, Reply};
 use super::app::{App, Effect, RESULT_COUNT};
 use super::effects::{self, Clipboard};
+use super::signals::Signal;
 use super::view;
 use super::worker::Request;
 use crate::error::{Error, Result};
@@ -22,6 +23,20 @@ pub enum Event {
     /// A terminal event and when it was read.
     Input(Input, Instant),
     Worker(Reply),
+    Signal(Signal),
+}
+
+/// Why [`EventLoop::run`] handed the terminal back to its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The user quit, or the events ended.
+    Quit,
+    /// Restore the terminal and stop the process until it is continued, then run again.
+    Suspend,
+    /// The process was continued: take the terminal again, redraw all, and run again.
+    Resume,
+    /// A signal that ends the program (its number).
+    Ended(i32),
 }
 
 /// How long to wait for an event while something on screen moves.
@@ -44,6 +59,8 @@ pub struct EventLoop {
     frames: u64,
     /// The newest generation sent on a keystroke, and when that key was read.
     typed: Option<(u64, Instant)>,
+    /// Set when the loop must hand the terminal back before the app quits.
+    stop: Option<Stop>,
 }
 
 impl EventLoop {
@@ -63,13 +80,16 @@ impl EventLoop {
             dirty: true,
             frames: 0,
             typed: None,
+            stop: None,
         }
     }
 
-    /// Runs until the user quits or the events end.
-    pub fn run<B: Backend>(&mut self, terminal: &mut Terminal<B>, app: &mut App) -> Result<()> {
+    /// Runs, drawing everything first, until the user quits, the events end, or the terminal
+    /// must be handed back (suspend, resume, a signal that ends the program).
+    pub fn run<B: Backend>(&mut self, terminal: &mut Terminal<B>, app: &mut App) -> Result<Stop> {
+        self.dirty = true;
         while self.turn(terminal, app, None)? {}
-        Ok(())
+        Ok(self.stop.take().unwrap_or(Stop::Quit))
     }
 
     /// Draws if needed, then waits for events (at most `wait`, else a tick) and applies them.
@@ -100,10 +120,14 @@ impl EventLoop {
         let more = std::iter::from_fn(|| self.events.try_recv().ok()).take(BATCH);
         let batch: Vec<Event> = std::iter::once(first).chain(more).collect();
         for event in batch {
+            if let Event::Signal(signal) = event {
+                self.on_signal(signal);
+                continue;
+            }
             let before = app.generation;
             let typed_at = match &event {
                 Event::Input(_, at) => Some(*at),
-                Event::Worker(_) => None,
+                Event::Worker(_) | Event::Signal(_) => None,
             };
             if let Some(action) = to_action(app, event) {
                 app.update(action);
@@ -116,7 +140,19 @@ impl EventLoop {
             }
             self.carry_out(app);
         }
-        Ok(!app.quit)
+        Ok(!app.quit && self.stop.is_none())
+    }
+
+    /// A signal stops the loop; one that ends the program wins over a suspend or resume.
+    fn on_signal(&mut self, signal: Signal) {
+        let stop = match signal {
+            Signal::End(number) => Stop::Ended(number),
+            Signal::Stop => Stop::Suspend,
+            Signal::Continue => Stop::Resume,
+        };
+        if !matches!(self.stop, Some(Stop::Ended(_))) {
+            self.stop = Some(stop);
+        }
     }
 
     fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>, app: &App) -> Result<()> {
@@ -170,6 +206,10 @@ impl EventLoop {
                 Effect::Export(rows) => {
                     effects::export(&self.export_dir, &rows).map(Outcome::Exported)
                 }
+                Effect::Suspend => {
+                    self.on_signal(Signal::Stop);
+                    continue;
+                }
             };
             app.update(Action::Done(done));
             self.dirty = true;
@@ -187,6 +227,7 @@ fn to_action(app: &App, event: Event) -> Option<Action> {
             });
         }
         Event::Input(input, _) => input,
+        Event::Signal(_) => return None,
     };
     match input {
         Input::Key(key) if key.kind != KeyEventKind::Release => {

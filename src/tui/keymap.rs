@@ -210,6 +210,7 @@ impl Keymap {
 fn bound(keys: &KeysConfig, command: Command) -> &Keys {
     match command {
         Command::Quit => &keys.quit,
+        Command::Suspend => &keys.suspend,
         Command::Back => &keys.back,
         Command::Pivot => &keys.pivot,
         Command::ToggleFocus => &keys.toggle_focus,

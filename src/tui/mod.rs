@@ -1,7 +1,7 @@
-//! The interactive terminal app: [`run`] sets up logging, the engine thread and the terminal (restored on quit, on error and on panic), then hands over to the event loop.
+//! The interactive terminal app: [`run`] sets up logging, the engine thread and the terminal (restored on quit, on error, on panic and on SIGTERM / SIGHUP / SIGINT, handed back while stopped by Ctrl-Z or SIGTSTP), then hands over to the event loop.
 //!
 //! Parts: `action` (named actions), `app` (state and `App::update`), `keymap` and `theme` (from
-//! config), `worker` (the engine thread), `event_loop` (generic over the ratatui backend),
+//! config), `worker` (the engine thread), `signals` (forwarded to the event loop), `event_loop` (generic over the ratatui backend),
 //! `effects` (clipboard, CSV export), `view` (drawing only).
 
 pub mod action;
@@ -9,6 +9,7 @@ pub mod app;
 pub mod effects;
 pub mod event_loop;
 pub mod keymap;
+pub mod signals;
 pub mod theme;
 pub mod view;
 pub mod worker;
@@ -33,7 +34,7 @@ use ratatui::backend::CrosstermBackend;
 use tracing::{error, info};
 
 use self::app::App;
-use self::event_loop::{Event, EventLoop};
+use self::event_loop::{Event, EventLoop, Stop};
 use self::keymap::Keymap;
 use self::theme::Theme;
 use crate::cmd::Context;
@@ -70,9 +71,10 @@ pub fn run(ctx: &Context) -> Result<()> {
     )
     .map_err(|e| Error::io("<engine thread>", e))?;
 
+    signals::forward(events.clone()).map_err(|e| Error::io("<signal handlers>", e))?;
     let mut terminal = enter()?;
     spawn_input(events);
-    let size = terminal.size().map_err(|e| Error::io("<terminal>", e))?;
+    let size = terminal.size().map_err(terminal_error)?;
     let mut app = App::new(
         keymap,
         theme,
@@ -82,8 +84,35 @@ pub fn run(ctx: &Context) -> Result<()> {
     );
     let export_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let clipboard = Box::new(effects::Osc52(std::io::stdout()));
-    let result = EventLoop::new(inbox, requests, clipboard, export_dir, started)
-        .run(&mut terminal, &mut app);
+    let mut event_loop = EventLoop::new(inbox, requests, clipboard, export_dir, started);
+    let result = loop {
+        let handed_back = match event_loop.run(&mut terminal, &mut app) {
+            Ok(Stop::Quit) => break Ok(()),
+            Ok(Stop::Ended(number)) => {
+                info!(signal = number, "ended by a signal");
+                break Err(Error::Signal {
+                    number,
+                    name: signal_hook::low_level::signal_name(number).unwrap_or("a signal"),
+                });
+            }
+            Ok(Stop::Suspend) => {
+                info!("suspended");
+                leave();
+                signals::stop_self()
+                    .map_err(|e| Error::io("<suspend>", e))
+                    .and_then(|()| {
+                        info!("resumed");
+                        retake(&mut terminal, &mut app)
+                    })
+            }
+            Ok(Stop::Resume) => retake(&mut terminal, &mut app),
+            Err(e) => Err(e),
+        };
+        // Whatever failed, the terminal is restored below.
+        if let Err(e) = handed_back {
+            break Err(e);
+        }
+    };
     drop(terminal);
     leave();
     if let Err(e) = &result {
@@ -137,30 +166,54 @@ fn init_logging(dir: &Path) {
 /// Whether the terminal is in the app's mode, so that restoring happens once.
 static ENTERED: AtomicBool = AtomicBool::new(false);
 
-/// Raw mode, the alternate screen, bracketed paste and mouse reports; a panic restores the terminal first.
+fn terminal_error(e: std::io::Error) -> Error {
+    Error::io("<terminal>", e)
+}
+
+/// The app's terminal, in the app's modes (see [`take_modes`]); a panic restores the terminal first.
 fn enter() -> Result<Terminal<CrosstermBackend<Stdout>>> {
-    let fail = |e| Error::io("<terminal>", e);
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |panic| {
         leave();
         hook(panic);
     }));
-    crossterm::terminal::enable_raw_mode().map_err(fail)?;
+    take_modes()?;
+    Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(|e| {
+        leave();
+        terminal_error(e)
+    })
+}
+
+/// Raw mode, the alternate screen, bracketed paste and mouse reports; harmless to repeat.
+fn take_modes() -> Result<()> {
+    crossterm::terminal::enable_raw_mode().map_err(terminal_error)?;
     ENTERED.store(true, Ordering::SeqCst);
-    let mut stdout = std::io::stdout();
-    if let Err(e) = crossterm::execute!(
-        stdout,
+    crossterm::execute!(
+        std::io::stdout(),
         EnterAlternateScreen,
         EnableBracketedPaste,
         EnableMouseCapture
-    ) {
+    )
+    .map_err(|e| {
         leave();
-        return Err(fail(e));
-    }
-    Terminal::new(CrosstermBackend::new(stdout)).map_err(|e| {
-        leave();
-        fail(e)
+        terminal_error(e)
     })
+}
+
+/// After the process was stopped: the modes again (the shell reset them), and a whole new frame
+/// (the screen and its size may have changed meanwhile).
+fn retake(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &mut App) -> Result<()> {
+    take_modes()?;
+    let size = terminal.size().map_err(terminal_error)?;
+    // Not `clear`, which asks the terminal where its cursor is and fails if no answer comes.
+    terminal
+        .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+        .map_err(terminal_error)?;
+    app.update(action::Action::Resize {
+        width: size.width,
+        height: size.height,
+    });
+    Ok(())
 }
 
 /// Puts the terminal back as it was; does nothing if it already is.

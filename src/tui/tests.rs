@@ -15,7 +15,8 @@ use ratatui::style::Modifier;
 use super::action::{Action, Reply};
 use super::app::{App, Phase};
 use super::effects::Clipboard;
-use super::event_loop::{Event, EventLoop};
+use super::event_loop::{Event, EventLoop, Stop};
+use super::signals::Signal;
 use super::test_support;
 use super::theme::Theme;
 use super::view;
@@ -345,4 +346,30 @@ fn no_color_marks_the_selection_without_colour() {
     let cell = &h.terminal.backend().buffer()[(results.x + 5, results.y + 1)];
     assert!(cell.modifier.contains(Modifier::REVERSED));
     assert_eq!(cell.bg, ratatui::style::Color::Reset);
+}
+
+#[test]
+fn signals_and_ctrl_z_hand_the_terminal_back_with_the_reason() {
+    let mut h = Harness::start(80, 24);
+    h.settle();
+    let mut run_after = |events: Vec<Event>| {
+        for event in events {
+            h.input.send(event).unwrap();
+        }
+        h.event_loop.run(&mut h.terminal, &mut h.app).unwrap()
+    };
+    let ctrl_z = Event::Input(
+        Input::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL)),
+        Instant::now(),
+    );
+    assert_eq!(run_after(vec![ctrl_z]), Stop::Suspend);
+    assert_eq!(run_after(vec![Event::Signal(Signal::Stop)]), Stop::Suspend);
+    assert_eq!(
+        run_after(vec![Event::Signal(Signal::Continue)]),
+        Stop::Resume
+    );
+    // Ending wins over a stop that came in the same batch, after it.
+    let end_then_stop = vec![Event::Signal(Signal::End(15)), Event::Signal(Signal::Stop)];
+    assert_eq!(run_after(end_then_stop), Stop::Ended(15));
+    assert!(!h.app.quit, "a signal is not a quit: the caller decides");
 }

@@ -16,6 +16,7 @@ impl App {
         }
         match command {
             Command::Quit => self.quit = true,
+            Command::Suspend => self.effects.push(Effect::Suspend),
             Command::Back => self.back(true),
             Command::Pivot => self.pivot(),
             Command::ToggleFocus => {

@@ -89,9 +89,14 @@ pub struct Flash {
 /// Something for the event loop to do outside the state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Query { generation: u64, text: String },
+    Query {
+        generation: u64,
+        text: String,
+    },
     Copy(String),
     Export(Vec<ExportRow>),
+    /// Give the terminal back and stop the process until the shell resumes it.
+    Suspend,
 }
 
 /// One line of an exported result list.

@@ -59,6 +59,9 @@ pub fn draw(frame: &mut Frame, app: &App, startup: &Startup, areas: &Areas) {
 fn describe(stage: Stage) -> &'static str {
     match stage {
         Stage::Loading => "reading the catalog",
+        Stage::WaitingForCache => {
+            "waiting for another lookalike that is indexing this catalog (its work is reused)"
+        }
         Stage::LoadingModel => "loading the sentence model",
         Stage::Embedding => "embedding the products (first time only; kept in the cache)",
         Stage::Indexing => "building the HNSW index",
