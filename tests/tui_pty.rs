@@ -287,6 +287,10 @@ fn ctrl_z_and_sigtstp_stop_with_the_terminal_given_back_and_continuing_redraws()
             StopBy::Signal => app.signal("TSTP"),
         }
         app.wait_stopped();
+        // The app is stopped once it has written the give-back; the pty may still be delivering it.
+        app.wait_for_screen("the terminal given back", |screen| {
+            !screen.alternate_screen() && !screen.hide_cursor()
+        });
         assert_given_back(&app.output());
         app.signal("CONT");
         // Back on the app's screen, redrawn whole, with the query kept.
