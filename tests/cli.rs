@@ -298,3 +298,80 @@ fn missing_model_files_say_which_and_what_to_do() {
         "{err}"
     );
 }
+
+#[test]
+fn hostile_text_is_visible_in_tables_and_kept_escaped_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = common::hostile_catalog(dir.path());
+    let catalog = catalog.to_str().unwrap();
+    let table = run(
+        dir.path(),
+        &["search", "--catalog", catalog, "electric kettle"],
+    );
+    assert!(table.status.success(), "{}", stderr(&table));
+    for hostile in common::HOSTILE_BYTES {
+        let found = |bytes: &[u8]| {
+            bytes
+                .windows(hostile.len())
+                .any(|w| w == hostile.as_bytes())
+        };
+        assert!(
+            !found(&table.stdout) && !found(&table.stderr),
+            "{hostile:?} written"
+        );
+    }
+    assert!(
+        stdout(&table).contains("Electric kettle ␛[31mRED"),
+        "{}",
+        stdout(&table)
+    );
+    let json = run(
+        dir.path(),
+        &["search", "--catalog", catalog, "--json", "electric kettle"],
+    );
+    assert!(
+        stdout(&json).contains(
+            r"Electric kettle \u001b[31mRED\u001b[0m \u001b]8;;http://evil.example\u0007link"
+        ),
+        "{}",
+        stdout(&json)
+    );
+}
+
+#[test]
+fn odd_queries_are_answered_and_a_long_one_is_said_to_be_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "insulated stainless steel travel mug ".repeat(2800);
+    assert!(long.len() > 100_000);
+    let queries = [
+        "",
+        "   \t ",
+        "☕🔥 mug",
+        "כוס קפה תרמית",
+        "كوب قهوة حراري",
+        "\u{202e}gum levart",
+        long.as_str(),
+    ];
+    let file = write(dir.path(), "queries.txt", &queries.join("\n"));
+    let out = run_bundled(dir.path(), "search", &["--queries-file", &file, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let answers: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), queries.len());
+    let results = |i: usize| answers[i]["results"].as_array().unwrap().len();
+    assert_eq!(
+        (results(0), results(1)),
+        (0, 0),
+        "blank queries have no results"
+    );
+    assert!((2..queries.len()).all(|i| results(i) == 10), "{answers:?}");
+    let cut = run_bundled(dir.path(), "search", &[&long]);
+    assert!(cut.status.success(), "{}", stderr(&cut));
+    assert!(
+        stderr(&cut).contains("query cut to the model's 256 tokens"),
+        "{}",
+        stderr(&cut)
+    );
+}

@@ -326,6 +326,51 @@ fn resizing_down_to_one_cell_and_back_keeps_the_app_answering() {
 }
 
 /// The app on the bundled catalog, the catalog open and `coffee` typed.
+#[test]
+fn hostile_product_text_reaches_the_terminal_only_as_visible_text() {
+    let cache = tempfile::tempdir().unwrap();
+    let catalog = common::hostile_catalog(cache.path());
+    let mut app = Session::start(cache.path(), &catalog, &[]);
+    app.wait_for("the catalog", |s| s.contains("3 products"));
+    app.send("kettle");
+    // The escapes are on screen as symbols (␛ for ESC), not acted on.
+    app.wait_for("the hostile product, shown harmlessly", |s| {
+        query_line(s).contains("kettle") && s.contains("Electric kettle ␛[31mRED")
+    });
+    app.send("\x03");
+    assert!(app.wait_exit().success());
+    let output = app.output();
+    for hostile in common::HOSTILE_BYTES {
+        assert!(
+            !output
+                .windows(hostile.len())
+                .any(|w| w == hostile.as_bytes()),
+            "{hostile:?} was written to the terminal"
+        );
+    }
+    assert_given_back(&output);
+}
+
+#[test]
+fn a_thousand_key_paste_and_a_held_key_leave_the_newest_query_answered() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut app = ready_with_coffee_typed(cache.path());
+    // 1,000 keys in one burst, as a terminal delivers an unbracketed paste.
+    app.send("\x15");
+    app.send(&" grinder".repeat(125));
+    app.wait_for("the pasted keys", |s| {
+        query_line(s).matches("grinder").count() >= 5
+    });
+    // A held key: the same key 300 times, a few milliseconds apart, then the query that counts.
+    app.send("\x15");
+    for _ in 0..300 {
+        app.send("x");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    app.send("\x15coffee");
+    finish_the_query_and_quit(app);
+}
+
 fn ready_with_coffee_typed(cache: &Path) -> Session {
     let mut app = Session::start(cache, &common::bundled_catalog(), &[]);
     app.wait_for("the catalog", |s| s.contains("544 products"));

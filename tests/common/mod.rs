@@ -53,3 +53,28 @@ pub fn lookalike(cache: &Path) -> Command {
         .env_remove("ORT_DYLIB_PATH");
     command
 }
+
+/// Control sequences a hostile catalog may carry in product text: colours, an OSC 8 link, an
+/// OSC 52 clipboard write, a bidi override, NUL and BEL. None may reach a terminal as bytes.
+pub const HOSTILE_BYTES: &[&str] = &[
+    "\u{1b}[31mRED",
+    "\u{1b}]8;;http://evil.example",
+    "\u{1b}]52;c;aGVsbG8=",
+    "\u{202e}",
+    "\u{0}",
+    "\u{7}",
+];
+
+/// A small JSON Lines catalog whose first product's title and description carry [`HOSTILE_BYTES`].
+pub fn hostile_catalog(dir: &Path) -> PathBuf {
+    let evil = "\u{1b}[31mRED\u{1b}[0m \u{1b}]8;;http://evil.example\u{7}link\u{1b}]8;;\u{7} \u{1b}]52;c;aGVsbG8=\u{7} \u{202e}reversed\u{0}";
+    let rows = [
+        serde_json::json!({"id": "EVIL-1", "title": format!("Electric kettle {evil}"), "description": format!("Boils water fast. {evil}")}),
+        serde_json::json!({"id": "OK-1", "title": "Stainless steel travel mug", "description": "Keeps coffee hot."}),
+        serde_json::json!({"id": "OK-2", "title": "Oak dining table", "description": "Seats six."}),
+    ];
+    let text: Vec<String> = rows.iter().map(ToString::to_string).collect();
+    let path = dir.join("hostile.jsonl");
+    std::fs::write(&path, text.join("\n")).unwrap();
+    path
+}
