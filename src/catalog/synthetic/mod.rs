@@ -41,14 +41,16 @@ impl Rng {
 /// "stainless steel" → "Stainless Steel"; words already capitalised or with digits stay as they are.
 fn title_case(text: &str) -> String {
     text.split(' ')
-        .map(|word| {
-            let mut chars = word.chars();
-            chars.next().map_or_else(String::new, |first| {
-                first.to_uppercase().chain(chars).collect()
-            })
-        })
+        .map(capitalise_first)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+fn capitalise_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 fn size_phrase(rng: &mut Rng, kind: &Kind) -> String {
@@ -133,13 +135,6 @@ pub fn product(seed: u64, index: u64) -> Product {
         extra: Vec::new(),
         line: 0,
     }
-}
-
-fn capitalise_first(sentence: &str) -> String {
-    let mut chars = sentence.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_uppercase().chain(chars).collect()
-    })
 }
 
 #[cfg(test)]
