@@ -2,7 +2,10 @@
 
 use hnsw_rs::prelude::{DistDot, Hnsw};
 
+use tracing::debug;
+
 use super::graph::{Graph, NONE};
+use super::reach::connect;
 use super::{Params, Vectors};
 
 /// Most layers `hnsw_rs` may use.
@@ -24,13 +27,15 @@ pub fn build(vectors: &Vectors, params: Params, progress: &mut dyn FnMut(usize, 
         hnsw.parallel_insert_slice(&batch.to_vec());
         progress((batch_no * INSERT_BATCH + batch.len()).min(n), n);
     }
-    freeze(&hnsw, n)
+    freeze(&hnsw, vectors, params)
 }
 
-/// Copies `hnsw_rs`'s graph into flat arrays indexed by our product positions.
-fn freeze(hnsw: &Hnsw<f32, DistDot>, n: usize) -> Graph {
+/// Copies `hnsw_rs`'s graph into flat arrays indexed by our product positions, with every node
+/// reachable from the entry point.
+fn freeze(hnsw: &Hnsw<f32, DistDot>, vectors: &Vectors, params: Params) -> Graph {
+    let n = vectors.len();
     let mut levels = vec![0u8; n];
-    let mut lists: Vec<Vec<Vec<u32>>> = vec![Vec::new(); n];
+    let mut lists: Vec<Vec<Vec<u32>>> = vec![vec![Vec::new()]; n];
     for point in hnsw.get_point_indexation() {
         let node = point.get_origin_id();
         let level = point.get_point_id().0;
@@ -47,6 +52,29 @@ fn freeze(hnsw: &Hnsw<f32, DistDot>, n: usize) -> Graph {
         for (layer, list) in node_lists.iter_mut().enumerate().skip(1) {
             list.retain(|&nb| usize::from(levels[nb as usize]) >= layer);
         }
+    }
+    // The entry point: the first node on the highest level.
+    let top = levels.iter().copied().max().unwrap_or(0);
+    let entry = levels.iter().position(|&l| l == top).unwrap_or(0) as u32;
+    let mut layer0_lists: Vec<Vec<u32>> = lists
+        .iter_mut()
+        .map(|node| std::mem::take(&mut node[0]))
+        .collect();
+    let linked = connect(&mut layer0_lists, entry, 2 * params.m, |node| {
+        hnsw.search(
+            vectors.row(node),
+            params.ef_construction,
+            params.ef_construction,
+        )
+        .iter()
+        .map(|nb| nb.d_id as u32)
+        .collect()
+    });
+    if linked > 0 {
+        debug!("linked {linked} products that no search reached into the graph");
+    }
+    for (node, list) in lists.iter_mut().zip(layer0_lists) {
+        node[0] = list;
     }
     let width_of = |upper: bool| {
         lists
@@ -77,9 +105,6 @@ fn freeze(hnsw: &Hnsw<f32, DistDot>, n: usize) -> Graph {
             }
         }
     }
-    // The entry point: the first node on the highest level.
-    let top = levels.iter().copied().max().unwrap_or(0);
-    let entry = levels.iter().position(|&l| l == top).unwrap_or(0) as u32;
     Graph {
         entry,
         levels,

@@ -8,6 +8,7 @@
 mod build;
 pub mod exact;
 pub mod graph;
+mod reach;
 pub mod vectors;
 
 use std::cmp::Ordering;

@@ -159,9 +159,7 @@ mod properties {
         #[test]
         fn a_full_width_search_scores_as_exact_search_does(
             vectors in vector_sets(),
-            // Below M 8, hnsw_rs's neighbour pruning can cut a duplicate off from the graph on
-            // sets this small, where only exact search still finds it (M 16 is the default).
-            m in 8usize..33,
+            m in 2usize..33,
             k in 1usize..12,
             query_pick in any::<proptest::sample::Index>(),
             exclude in any::<bool>(),
