@@ -19,6 +19,7 @@ fn bundled_options(cache: Option<&Path>) -> OpenOptions {
         load: LoadOptions::default(),
         cache_root: cache.map(Path::to_path_buf),
         batching: Batching::LengthGrouped,
+        checkpoint_every: lookalike::search::CHECKPOINT_EVERY,
     }
 }
 

@@ -76,6 +76,7 @@ impl Context {
             },
             cache_root: (!self.common.no_cache).then(|| self.dirs.cache.clone()),
             batching,
+            checkpoint_every: crate::search::CHECKPOINT_EVERY,
         })
     }
 

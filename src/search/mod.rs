@@ -8,7 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use open::{
-    OpenOptions, OpenReport, Progress, Stage, open, open_corpus, open_corpus_with_model,
+    CHECKPOINT_EVERY, OpenOptions, OpenReport, Progress, Stage, open, open_corpus,
+    open_corpus_with_model,
 };
 
 use crate::catalog::{Catalog, Product};

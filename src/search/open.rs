@@ -9,7 +9,7 @@ use super::{Corpus, Engine};
 use super::{cache, cache_lock};
 use crate::catalog::{Catalog, LoadOptions};
 use crate::config::Settings;
-use crate::embed::bulk::{Batching, embed_all};
+use crate::embed::bulk::{Batching, CHUNK, embed_all, embedding_order};
 use crate::embed::provision::ModelFiles;
 use crate::embed::{DIM, Embedder, OnnxEmbedder, Threads};
 use crate::error::Result;
@@ -58,7 +58,12 @@ pub struct OpenOptions {
     /// Root of the cache dir; None to neither read nor write caches.
     pub cache_root: Option<PathBuf>,
     pub batching: Batching,
+    /// How often a long embedding run saves the vectors it has so far ([`CHECKPOINT_EVERY`] by default).
+    pub checkpoint_every: Duration,
 }
+
+/// How often a long embedding run saves its work: a write costs about a second per 300k products.
+pub const CHECKPOINT_EVERY: Duration = Duration::from_mins(2);
 
 /// What opening did, with counts and timings.
 #[derive(Debug, Clone, Default)]
@@ -70,6 +75,8 @@ pub struct OpenReport {
     pub load_time: Duration,
     pub embed_time: Duration,
     pub index_time: Duration,
+    /// Loading the one-thread query model, which runs beside the rest of opening.
+    pub query_model_time: Duration,
     pub graph_from_cache: bool,
     /// One-line notices for the user (a cache that was ignored, or could not be written).
     pub notices: Vec<String>,
@@ -142,6 +149,11 @@ pub fn open_corpus(
                 make_embedder,
                 progress,
                 &mut report,
+                &mut |known_keys, known_vectors| {
+                    vectors_path.as_ref().is_some_and(|path| {
+                        cache::write_vectors(path, model_id, known_keys, known_vectors).is_ok()
+                    })
+                },
             )?;
             if let Some(path) = &vectors_path
                 && let Err(e) = cache::write_vectors(path, model_id, &keys, &vectors)
@@ -218,7 +230,14 @@ fn load_or_build_graph(
     graph
 }
 
+/// Texts embedded between looks at the clock for a checkpoint: a whole number of bulk chunks, so
+/// the batches are the same whether a run checkpoints, resumes, or neither.
+const CHECKPOINT_SLICE: usize = 4 * CHUNK;
+
 /// Vectors for every text: reused from the cache where the key matches, embedded otherwise.
+/// A long run saves what it has every `options.checkpoint_every` through `checkpoint`, so that a
+/// run killed part way resumes where it stopped.
+#[allow(clippy::too_many_arguments)]
 fn embed_missing(
     texts: &[String],
     keys: &[u128],
@@ -227,6 +246,7 @@ fn embed_missing(
     make_embedder: &mut dyn FnMut() -> Result<Box<dyn Embedder>>,
     progress: &mut dyn FnMut(Progress),
     report: &mut OpenReport,
+    checkpoint: &mut dyn FnMut(&[u128], &Vectors) -> bool,
 ) -> Result<Vectors> {
     let lookup = cached.map(cache::CachedVectors::lookup).unwrap_or_default();
     // Each distinct text not in the cache, once: catalogs repeat texts (variants, re-listings).
@@ -240,7 +260,22 @@ fn embed_missing(
     }
     report.embedded = missing_texts.len();
     report.reused = keys.iter().filter(|k| lookup.contains_key(k)).count();
-    let mut fresh = Vec::new();
+    let mut fresh: Vec<Vec<f32>> = vec![Vec::new(); missing_texts.len()];
+    let known = |fresh: &[Vec<f32>]| {
+        let mut known_keys = Vec::with_capacity(keys.len());
+        let mut data = Vec::with_capacity(keys.len() * DIM);
+        for key in keys {
+            let row = match (lookup.get(key), cached) {
+                (Some(&row), Some(cached)) => cached.vectors.row(row),
+                _ => &fresh[fresh_row[key]],
+            };
+            if !row.is_empty() {
+                known_keys.push(*key);
+                data.extend_from_slice(row);
+            }
+        }
+        (known_keys, Vectors::from_flat(DIM, data))
+    };
     if !missing_texts.is_empty() {
         progress(Progress {
             stage: Stage::LoadingModel,
@@ -248,33 +283,42 @@ fn embed_missing(
             total: 0,
         });
         let mut embedder = make_embedder()?;
+        let total = missing_texts.len();
         progress(Progress {
             stage: Stage::Embedding,
             done: 0,
-            total: missing_texts.len(),
+            total,
         });
-        fresh = embed_all(
-            embedder.as_mut(),
-            &missing_texts,
-            options.settings.config.embed.batch_size,
-            options.batching,
-            &mut |done, total| {
-                progress(Progress {
-                    stage: Stage::Embedding,
-                    done,
-                    total,
-                });
-            },
-        )?;
-    }
-    let mut data = Vec::with_capacity(texts.len() * DIM);
-    for key in keys {
-        match (lookup.get(key), cached) {
-            (Some(&row), Some(cached)) => data.extend_from_slice(cached.vectors.row(row)),
-            _ => data.extend_from_slice(&fresh[fresh_row[key]]),
+        let order = embedding_order(embedder.as_ref(), &missing_texts, options.batching);
+        let (mut done, mut saved_at, mut saving) = (0, Instant::now(), true);
+        for slice in order.chunks(CHECKPOINT_SLICE) {
+            let slice_texts: Vec<&str> = slice.iter().map(|&i| missing_texts[i]).collect();
+            let vectors = embed_all(
+                embedder.as_mut(),
+                &slice_texts,
+                options.settings.config.embed.batch_size,
+                Batching::InOrder,
+                &mut |slice_done, _| {
+                    progress(Progress {
+                        stage: Stage::Embedding,
+                        done: done + slice_done,
+                        total,
+                    });
+                },
+            )?;
+            for (&i, vector) in slice.iter().zip(vectors) {
+                fresh[i] = vector;
+            }
+            done += slice.len();
+            if saving && done < total && saved_at.elapsed() >= options.checkpoint_every {
+                let (known_keys, vectors) = known(&fresh);
+                // A checkpoint that cannot be written is not news: the final write says so.
+                saving = checkpoint(&known_keys, &vectors);
+                saved_at = Instant::now();
+            }
         }
     }
-    Ok(Vectors::from_flat(DIM, data))
+    Ok(known(&fresh).1)
 }
 
 /// [`open_corpus`] with the real model for bulk embedding (all cores).
@@ -292,17 +336,113 @@ pub fn open_corpus_with_model(
 }
 
 /// Opens a catalog with the real model: all cores for bulk embedding, one thread for queries.
+/// The query model loads on a thread of its own while the catalog opens, so neither waits on the other.
 pub fn open(
     options: &OpenOptions,
     files: &ModelFiles,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Engine, OpenReport)> {
-    let (corpus, report) = open_corpus_with_model(options, files, progress)?;
-    progress(Progress {
-        stage: Stage::LoadingModel,
-        done: 0,
-        total: 0,
+    let (opened, embedder) = std::thread::scope(|scope| {
+        let query_model = scope.spawn(|| {
+            let start = Instant::now();
+            OnnxEmbedder::load(files, Threads::One).map(|embedder| (embedder, start.elapsed()))
+        });
+        let opened = open_corpus_with_model(options, files, progress);
+        if opened.is_ok() && !query_model.is_finished() {
+            progress(Progress {
+                stage: Stage::LoadingModel,
+                done: 0,
+                total: 0,
+            });
+        }
+        let embedder = query_model
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (opened, embedder)
     });
-    let embedder = OnnxEmbedder::load(files, Threads::One)?;
+    let (corpus, mut report) = opened?;
+    let (embedder, model_time) = embedder?;
+    report.query_model_time = model_time;
     Ok((Engine::new(Arc::new(corpus), Box::new(embedder)), report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::embed::bulk::tests::HashEmbedder;
+
+    /// The stand-in embedder, failing once it has embedded `budget` texts: a run that dies part way.
+    struct DyingEmbedder {
+        inner: HashEmbedder,
+        budget: usize,
+    }
+
+    impl Embedder for DyingEmbedder {
+        fn model_id(&self) -> &'static str {
+            "hash-embedder"
+        }
+
+        fn token_count(&self, text: &str) -> usize {
+            self.inner.token_count(text)
+        }
+
+        fn embed_batch(&mut self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+            if texts.len() > self.budget {
+                return Err(crate::error::Error::Model("killed".into()));
+            }
+            self.budget -= texts.len();
+            self.inner.embed_batch(texts)
+        }
+    }
+
+    fn open_with(options: &OpenOptions, budget: usize) -> Result<(Corpus, OpenReport)> {
+        open_corpus(
+            options,
+            "hash-embedder",
+            &mut || {
+                Ok(Box::new(DyingEmbedder {
+                    inner: HashEmbedder {
+                        batches: Vec::new(),
+                    },
+                    budget,
+                }) as Box<dyn Embedder>)
+            },
+            &mut |_| {},
+        )
+    }
+
+    #[test]
+    fn a_run_that_dies_part_way_resumes_from_its_last_checkpoint() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = dir.path().join("products.jsonl");
+        let n = 2 * CHECKPOINT_SLICE + 500;
+        let lines: Vec<String> = (0..n as u64)
+            .map(|i| {
+                let p = crate::catalog::synthetic::product(3, i);
+                serde_json::json!({"id": p.id, "title": format!("{} {i}", p.title), "description": p.description})
+                    .to_string()
+            })
+            .collect();
+        std::fs::write(&catalog, lines.join("\n")).unwrap();
+        let options = |cache: &str| OpenOptions {
+            // A small graph: building it is not what is tested.
+            settings: Settings::parse("[index]\nm = 4\nef_construction = 8\n", None).unwrap(),
+            catalog: catalog.clone(),
+            load: LoadOptions::default(),
+            cache_root: Some(dir.path().join(cache)),
+            batching: Batching::LengthGrouped,
+            checkpoint_every: Duration::ZERO,
+        };
+        let resumed = options("resumed");
+        // Dies in the third slice, after two checkpoints.
+        assert!(open_with(&resumed, 2 * CHECKPOINT_SLICE + 100).is_err());
+        let (corpus, report) = open_with(&resumed, usize::MAX).unwrap();
+        assert_eq!(report.reused, 2 * CHECKPOINT_SLICE);
+        assert_eq!(report.embedded, n - 2 * CHECKPOINT_SLICE);
+        let (clean, clean_report) = open_with(&options("clean"), usize::MAX).unwrap();
+        assert_eq!(clean_report.embedded, n);
+        assert_eq!(corpus.vectors, clean.vectors);
+        // And the cache it leaves is whole: the next run embeds nothing.
+        assert_eq!(open_with(&resumed, 0).unwrap().1.reused, n);
+    }
 }

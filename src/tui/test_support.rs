@@ -177,6 +177,7 @@ pub fn open_catalog(
         load: LoadOptions::default(),
         cache_root: None,
         batching: Batching::LengthGrouped,
+        checkpoint_every: crate::search::CHECKPOINT_EVERY,
     };
     let (corpus, report) = open_corpus(
         &options,
