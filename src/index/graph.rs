@@ -21,15 +21,13 @@ pub struct Graph {
     pub(crate) upper: Vec<u32>,
 }
 
-/// Per-searcher buffers reused across searches: a visited array stamped with an epoch, two heaps, and a neighbour list.
+/// Per-searcher buffers reused across searches: a visited array stamped with an epoch, and two heaps.
 #[derive(Debug, Default)]
 pub struct Scratch {
     visited: Vec<u32>,
     epoch: u32,
     candidates: BinaryHeap<Best>,
     results: BinaryHeap<Worst>,
-    /// The neighbours of the node being expanded that this search has not seen yet.
-    unvisited: Vec<u32>,
 }
 
 impl Scratch {
@@ -124,22 +122,10 @@ impl Graph {
             if candidate.score < worst && scratch.results.len() >= ef {
                 break;
             }
-            scratch.unvisited.clear();
             for node in self.neighbours(candidate.index, 0) {
-                if scratch.visit(node) {
-                    scratch.unvisited.push(node);
+                if !scratch.visit(node) {
+                    continue;
                 }
-            }
-            // Read one value of each vector before scoring any: their cache misses then overlap
-            // instead of coming one after another (hnswlib issues prefetches for the same reason).
-            let touched: f32 = scratch
-                .unvisited
-                .iter()
-                .map(|&node| vectors.row(node as usize)[0])
-                .sum();
-            std::hint::black_box(touched);
-            for i in 0..scratch.unvisited.len() {
-                let node = scratch.unvisited[i];
                 let hit = Hit {
                     index: node,
                     score: dot(query, vectors.row(node as usize)),
