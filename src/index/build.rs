@@ -2,8 +2,6 @@
 
 use hnsw_rs::prelude::{DistDot, Hnsw};
 
-use tracing::debug;
-
 use super::graph::{Graph, NONE};
 use super::reach::connect;
 use super::{Params, Vectors};
@@ -60,7 +58,7 @@ fn freeze(hnsw: &Hnsw<f32, DistDot>, vectors: &Vectors, params: Params) -> Graph
         .iter_mut()
         .map(|node| std::mem::take(&mut node[0]))
         .collect();
-    let linked = connect(&mut layer0_lists, entry, 2 * params.m, |node| {
+    connect(&mut layer0_lists, entry, 2 * params.m, |node| {
         hnsw.search(
             vectors.row(node),
             params.ef_construction,
@@ -70,9 +68,6 @@ fn freeze(hnsw: &Hnsw<f32, DistDot>, vectors: &Vectors, params: Params) -> Graph
         .map(|nb| nb.d_id as u32)
         .collect()
     });
-    if linked > 0 {
-        debug!("linked {linked} products that no search reached into the graph");
-    }
     for (node, list) in lists.iter_mut().zip(layer0_lists) {
         node[0] = list;
     }
