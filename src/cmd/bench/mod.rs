@@ -316,7 +316,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         )?;
         writeln!(
             out,
-            "  warm start parts catalog + vectors {:.3} s, graph {:.3} s, query model {:.3} s (beside them), first answer {:.3} s",
+            "  warm start parts catalog + vectors {:.3} s, graph {:.3} s, query model {:.3} s, first answer {:.3} s",
             warm_report.load_time.as_secs_f64(),
             warm_report.index_time.as_secs_f64(),
             warm_report.query_model_time.as_secs_f64(),
