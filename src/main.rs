@@ -29,12 +29,23 @@ fn run(cli: Cli) -> Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    #[cfg(feature = "tui")]
+    let interactive = cli.command.is_none();
+    let code = match run(cli) {
+        Ok(()) => 0,
         Err(e) => {
             // Not eprintln!, which panics when stderr is gone (a hung-up terminal).
             let _ = writeln!(std::io::stderr(), "lookalike: error: {e}");
-            ExitCode::from(e.exit_code())
+            e.exit_code()
         }
+    };
+    // The app can end (quit, a signal) while its engine thread is inside ONNX Runtime, embedding.
+    // A normal exit runs the runtime's C++ static destructors under that thread, which can crash
+    // it; with the terminal already given back and caches written by rename, end without them.
+    #[cfg(feature = "tui")]
+    if interactive {
+        let _ = std::io::stdout().flush();
+        signal_hook::low_level::exit(i32::from(code));
     }
+    ExitCode::from(code)
 }
