@@ -28,8 +28,8 @@ pub fn build(vectors: &Vectors, params: Params, progress: &mut dyn FnMut(usize, 
     freeze(&hnsw, vectors, params)
 }
 
-/// Copies `hnsw_rs`'s graph into flat arrays indexed by our product positions, with every node
-/// reachable from the entry point.
+/// Copies `hnsw_rs`'s graph into flat arrays indexed by our product positions, with layer 0 made
+/// strongly connected (see `reach`).
 fn freeze(hnsw: &Hnsw<f32, DistDot>, vectors: &Vectors, params: Params) -> Graph {
     let n = vectors.len();
     let mut levels = vec![0u8; n];
