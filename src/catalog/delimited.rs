@@ -6,7 +6,13 @@ use super::{LineIndex, RawRow, RowResult};
 use crate::error::RowError;
 
 /// Reads delimited text with a header row. `quoting` is off for TSV, where `"` is an ordinary character (inch marks).
-pub(crate) fn read(text: &str, delimiter: u8, quoting: bool) -> Vec<RowResult> {
+/// Each row goes through `map` as soon as it is read.
+pub(crate) fn read<T>(
+    text: &str,
+    delimiter: u8,
+    quoting: bool,
+    map: impl Fn(RowResult) -> T,
+) -> Vec<T> {
     let lines = LineIndex::new(text);
     // csv reports a record after a CRLF as starting on the LF: step past line ends to the record itself.
     let line_at = |byte: u64| {
@@ -30,11 +36,11 @@ pub(crate) fn read(text: &str, delimiter: u8, quoting: bool) -> Vec<RowResult> {
     let headers: Vec<String> = match reader.headers() {
         Ok(headers) => headers.iter().map(|h| h.trim().to_string()).collect(),
         Err(e) => {
-            return vec![Err(RowError {
+            return vec![map(Err(RowError {
                 line: 1,
                 column: None,
                 message: format!("cannot read the header row: {e}"),
-            })];
+            }))];
         }
     };
     let mut rows = Vec::new();
@@ -42,11 +48,11 @@ pub(crate) fn read(text: &str, delimiter: u8, quoting: bool) -> Vec<RowResult> {
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                rows.push(Err(RowError {
+                rows.push(map(Err(RowError {
                     line: e.position().map_or(0, |p| line_at(p.byte())),
                     column: None,
                     message: e.to_string(),
-                }));
+                })));
                 continue;
             }
         };
@@ -55,15 +61,15 @@ pub(crate) fn read(text: &str, delimiter: u8, quoting: bool) -> Vec<RowResult> {
             && quote_line >= line
             && record.iter().any(|field| field.contains('\n'))
         {
-            rows.push(Err(RowError {
+            rows.push(map(Err(RowError {
                 line: quote_line,
                 column: Some(quote_column),
                 message: "a quoted field opens here and is never closed; expected a closing `\"` (the rest of the file was read into it)".into(),
-            }));
+            })));
             continue;
         }
         if record.len() != headers.len() {
-            rows.push(Err(RowError {
+            rows.push(map(Err(RowError {
                 line,
                 column: None,
                 message: format!(
@@ -71,7 +77,7 @@ pub(crate) fn read(text: &str, delimiter: u8, quoting: bool) -> Vec<RowResult> {
                     headers.len(),
                     record.len()
                 ),
-            }));
+            })));
             continue;
         }
         let fields: Map<String, Value> = headers
@@ -79,7 +85,7 @@ pub(crate) fn read(text: &str, delimiter: u8, quoting: bool) -> Vec<RowResult> {
             .zip(record.iter())
             .map(|(name, value)| (name.clone(), Value::String(value.to_string())))
             .collect();
-        rows.push(Ok(RawRow { line, fields }));
+        rows.push(map(Ok(RawRow { line, fields })));
     }
     rows
 }

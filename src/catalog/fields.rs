@@ -232,29 +232,42 @@ struct Lookups<'a> {
     tags: Lookup<'a>,
 }
 
-/// Maps rows to products; bad rows and duplicate ids become row errors (a duplicate names both lines).
-pub(crate) fn to_products(
-    rows: Vec<RowResult>,
-    mapping: &FieldMapping,
-) -> (Vec<Product>, Vec<RowError>) {
-    let lookups = Lookups {
-        id: Lookup::new(mapping.id.as_ref(), ID_NAMES),
-        title: Lookup::new(mapping.title.as_ref(), TITLE_NAMES),
-        description: Lookup::new(mapping.description.as_ref(), DESCRIPTION_NAMES),
-        category: Lookup::new(mapping.category.as_ref(), CATEGORY_NAMES),
-        brand: Lookup::new(mapping.brand.as_ref(), BRAND_NAMES),
-        price: Lookup::new(mapping.price.as_ref(), PRICE_NAMES),
-        tags: Lookup::new(mapping.tags.as_ref(), TAGS_NAMES),
-    };
-    let mapped = crate::par::map(&rows, |row| {
-        let row = row.as_ref().map_err(Clone::clone)?;
-        to_product(row.line, &row.fields, &lookups).map_err(|message| RowError {
+/// Turns raw rows into products by one field mapping. Readers call it on each row as they parse
+/// it, so a row's JSON map is dropped as soon as its product exists.
+pub(crate) struct Mapper<'m> {
+    lookups: Lookups<'m>,
+}
+
+impl<'m> Mapper<'m> {
+    pub(crate) fn new(mapping: &'m FieldMapping) -> Self {
+        Self {
+            lookups: Lookups {
+                id: Lookup::new(mapping.id.as_ref(), ID_NAMES),
+                title: Lookup::new(mapping.title.as_ref(), TITLE_NAMES),
+                description: Lookup::new(mapping.description.as_ref(), DESCRIPTION_NAMES),
+                category: Lookup::new(mapping.category.as_ref(), CATEGORY_NAMES),
+                brand: Lookup::new(mapping.brand.as_ref(), BRAND_NAMES),
+                price: Lookup::new(mapping.price.as_ref(), PRICE_NAMES),
+                tags: Lookup::new(mapping.tags.as_ref(), TAGS_NAMES),
+            },
+        }
+    }
+
+    /// The row's product, or why there is none (the reader's error, or a field's).
+    pub(crate) fn product(&self, row: RowResult) -> Result<Product, RowError> {
+        let row = row?;
+        to_product(row.line, &row.fields, &self.lookups).map_err(|message| RowError {
             line: row.line,
             column: None,
             message,
         })
-    });
-    drop(rows);
+    }
+}
+
+/// Products in file order and the row errors; a repeated id is a row error naming both lines.
+pub(crate) fn without_duplicate_ids(
+    mapped: Vec<Result<Product, RowError>>,
+) -> (Vec<Product>, Vec<RowError>) {
     let mut products = Vec::with_capacity(mapped.len());
     let mut errors = Vec::new();
     let mut first_line_of_id: HashMap<String, usize> = HashMap::with_capacity(mapped.len());

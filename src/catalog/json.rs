@@ -31,7 +31,12 @@ fn to_row(value: Value, line: usize) -> RowResult {
 }
 
 /// Reads `[ {...}, {...} ]`. Structural damage (not an array, truncated) fails the file; a bad element is a row error.
-pub(crate) fn read_array(path: &Path, text: &str) -> Result<Vec<RowResult>> {
+/// Each row goes through `map` as soon as it is parsed.
+pub(crate) fn read_array<T: Send>(
+    path: &Path,
+    text: &str,
+    map: impl Fn(RowResult) -> T + Sync,
+) -> Result<Vec<T>> {
     let lines = LineIndex::new(text);
     let syntax = |offset: usize, message: String| {
         let (line, column) = lines.locate(text, offset);
@@ -105,9 +110,8 @@ pub(crate) fn read_array(path: &Path, text: &str) -> Result<Vec<RowResult>> {
             "unexpected text after the closing `]` of the array".into(),
         ));
     }
-    Ok(crate::par::map(
-        &elements,
-        |&(element, line, column)| match serde_json::from_str::<Value>(element) {
+    Ok(crate::par::map(&elements, |&(element, line, column)| {
+        map(match serde_json::from_str::<Value>(element) {
             Ok(value) => to_row(value, line),
             Err(e) => Err(RowError {
                 line: line + e.line() - 1,
@@ -118,8 +122,8 @@ pub(crate) fn read_array(path: &Path, text: &str) -> Result<Vec<RowResult>> {
                 }),
                 message: format!("invalid JSON: {}", strip_position(&e)),
             }),
-        },
-    ))
+        })
+    }))
 }
 
 /// The offset of the `,` or `]` that ends the element starting at `start`, or None at end of input.
@@ -157,8 +161,8 @@ fn strip_position(error: &serde_json::Error) -> String {
     }
 }
 
-/// Reads JSON Lines: one object per non-empty line (parsed on every core).
-pub(crate) fn read_lines(text: &str) -> Vec<RowResult> {
+/// Reads JSON Lines: one object per non-empty line (parsed on every core), each row through `map`.
+pub(crate) fn read_lines<T: Send>(text: &str, map: impl Fn(RowResult) -> T + Sync) -> Vec<T> {
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -166,13 +170,13 @@ pub(crate) fn read_lines(text: &str) -> Vec<RowResult> {
         .map(|(i, line)| (i + 1, line))
         .collect();
     crate::par::map(&lines, |&(line_no, line)| {
-        match serde_json::from_str::<Value>(line) {
+        map(match serde_json::from_str::<Value>(line) {
             Ok(value) => to_row(value, line_no),
             Err(e) => Err(RowError {
                 line: line_no,
                 column: Some(e.column()),
                 message: format!("invalid JSON: {}", strip_position(&e)),
             }),
-        }
+        })
     })
 }

@@ -158,13 +158,15 @@ impl Catalog {
     /// Reads and validates a catalog's bytes in `format`; `path` is what errors and the catalog name.
     pub fn parse(path: &Path, format: Format, bytes: &[u8], options: &LoadOptions) -> Result<Self> {
         let text = decode_utf8(path, bytes)?;
+        let mapper = fields::Mapper::new(&options.fields);
+        let product = |row| mapper.product(row);
         let rows = match format {
-            Format::Json => json::read_array(path, text)?,
-            Format::Jsonl => json::read_lines(text),
-            Format::Csv => delimited::read(text, b',', true),
-            Format::Tsv => delimited::read(text, b'\t', false),
+            Format::Json => json::read_array(path, text, product)?,
+            Format::Jsonl => json::read_lines(text, product),
+            Format::Csv => delimited::read(text, b',', true, product),
+            Format::Tsv => delimited::read(text, b'\t', false, product),
         };
-        let (products, errors) = fields::to_products(rows, &options.fields);
+        let (products, errors) = fields::without_duplicate_ids(rows);
         if !errors.is_empty() && !options.skip_invalid {
             return Err(Error::CatalogRows {
                 path: path.to_path_buf(),
