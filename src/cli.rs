@@ -95,7 +95,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 2000)]
     pub embed_sample: usize,
     /// ef_search values at which recall@10 is measured
-    #[arg(long, value_delimiter = ',', default_values_t = [16, 32, 64, 128, 256])]
+    #[arg(long, value_delimiter = ',', default_values_t = [16, 32, 64, 128, 256, 384, 512])]
     pub ef: Vec<usize>,
     /// Also write vectors.npy, queries.npy and lookalike.json into DIR, for benches/compare
     #[arg(long, value_name = "DIR")]

@@ -62,6 +62,7 @@ pub struct IndexConfig {
     pub m: usize,
     pub ef_construction: usize,
     pub ef_search: usize,
+    pub ef_search_text: usize,
 }
 
 impl Default for IndexConfig {
@@ -70,6 +71,7 @@ impl Default for IndexConfig {
             m: 16,
             ef_construction: 200,
             ef_search: 64,
+            ef_search_text: 384,
         }
     }
 }
@@ -256,6 +258,11 @@ impl Settings {
         check(
             config.index.ef_search >= 1,
             "index.ef_search",
+            "a number of at least 1",
+        )?;
+        check(
+            config.index.ef_search_text >= 1,
+            "index.ef_search_text",
             "a number of at least 1",
         )?;
         Ok(Self {

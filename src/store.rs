@@ -23,6 +23,7 @@ const HEADER_LEN: usize = 8 + 4 + 4 + 4 + 64 + 16 + 8 + 8;
 pub enum Kind {
     Vectors = 1,
     Graph = 2,
+    Catalog = 3,
 }
 
 /// Identifies a cache's content: the model's sha256 (hex) and a 128-bit key over its inputs.
@@ -172,6 +173,16 @@ impl Drop for SealedWriter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unusable(pub String);
 
+/// Why a cache made from other inputs is not used.
+const STALE: &str = "its inputs changed";
+
+impl Unusable {
+    /// The file is whole, but was made from other inputs: expected whenever they change.
+    pub fn is_stale(&self) -> bool {
+        self.0 == STALE
+    }
+}
+
 impl std::fmt::Display for Unusable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -224,7 +235,7 @@ pub fn open(path: &Path, stamp: &Stamp) -> std::result::Result<Option<SealedRead
         return Err(Unusable("it was made with another model".into()));
     }
     if u128::from_ne_bytes(header[84..100].try_into().unwrap_or_default()) != stamp.key {
-        return Err(Unusable("its inputs changed".into()));
+        return Err(Unusable(STALE.into()));
     }
     let len = u64_at(100);
     if actual_len != HEADER_LEN as u64 + len {
@@ -254,6 +265,11 @@ impl SealedReader {
         self.hasher.update(into);
         self.remaining -= into.len() as u64;
         Ok(())
+    }
+
+    /// Payload bytes not read yet.
+    pub fn remaining(&self) -> u64 {
+        self.remaining
     }
 
     pub fn read_u64(&mut self) -> std::result::Result<u64, Unusable> {

@@ -57,6 +57,49 @@ fn search_json_has_the_documented_shape() {
 }
 
 #[test]
+fn bench_json_reports_every_measure_and_recall_grows_with_ef() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = run_bundled(
+        cache.path(),
+        "bench",
+        &[
+            "--json",
+            "--min-queries",
+            "50",
+            "--embed-sample",
+            "64",
+            "--ef",
+            "4,64",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(report["index"]["ef_search"], 64);
+    assert_eq!(report["index"]["ef_search_text"], 384);
+    assert!(
+        report["embedding"]["grouped_products_per_s"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert!(report["start"]["warm_graph_from_cache"].as_bool().unwrap());
+    let p50 = report["text_query"]["end_to_end"]["p50_ms"]
+        .as_f64()
+        .unwrap();
+    let p99 = report["text_query"]["end_to_end"]["p99_ms"]
+        .as_f64()
+        .unwrap();
+    assert!(p50 > 0.0 && p50 <= p99, "{report}");
+    let sweep = report["recall_at_10"].as_array().unwrap();
+    let recall = |i: usize, kind: &str| sweep[i][kind]["recall"].as_f64().unwrap();
+    for kind in ["text", "product"] {
+        assert!(recall(0, kind) <= recall(1, kind), "{kind}: {report}");
+    }
+    // 544 products: a list of 64 finds nearly all of every product's ten nearest.
+    assert!(recall(1, "product") >= 0.95, "{report}");
+}
+
+#[test]
 fn queries_file_answers_each_line_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let queries = write(
@@ -174,18 +217,26 @@ fn bad_catalog_names_file_and_line_exits_2_and_writes_no_cache() {
         "a cache was written for a rejected catalog"
     );
 
-    let out = run(&cache, &["index", "--catalog", &catalog, "--skip-invalid"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stdout(&out).contains("1 products, 2 skipped"),
-        "{}",
-        stdout(&out)
-    );
-    assert!(
-        stderr(&out).contains("skipped 2 invalid row(s)"),
-        "{}",
-        stderr(&out)
-    );
+    // Twice: the second run reads the catalog's snapshot, which must say the same.
+    for _ in 0..2 {
+        let out = run(&cache, &["index", "--catalog", &catalog, "--skip-invalid"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("1 products, 2 skipped"),
+            "{}",
+            stdout(&out)
+        );
+        assert!(
+            stderr(&out).contains("skipped 2 invalid row(s)")
+                && stderr(&out).contains("line 3: expected 3 fields"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // A snapshot made while skipping does not let bad rows through without the flag.
+    let out = run(&cache, &["index", "--catalog", &catalog]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("line 4: price"), "{}", stderr(&out));
 }
 
 #[test]

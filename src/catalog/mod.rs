@@ -3,6 +3,7 @@
 mod delimited;
 mod fields;
 mod json;
+pub mod snapshot;
 pub mod synthetic;
 pub mod template;
 
@@ -106,6 +107,34 @@ pub struct LoadOptions {
     pub skip_invalid: bool,
 }
 
+/// A catalog file's bytes, and the format they are read in.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub format: Format,
+    pub bytes: Vec<u8>,
+}
+
+impl Source {
+    /// Reads a catalog file, after checking that it is a file and that its format is known.
+    pub fn read(path: &Path, options: &LoadOptions) -> Result<Self> {
+        let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if metadata.is_dir() {
+            return Err(Error::Usage(format!(
+                "{}: is a directory; expected a catalog file (.json, .jsonl, .csv or .tsv)",
+                path.display()
+            )));
+        }
+        let Some(format) = options.format.or_else(|| Format::from_path(path)) else {
+            return Err(Error::Usage(format!(
+                "{}: cannot tell the format from the file name; expected .json, .jsonl, .csv or .tsv, or pass --format",
+                path.display()
+            )));
+        };
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Ok(Self { format, bytes })
+    }
+}
+
 /// A loaded catalog: its products in file order, and the rows that were skipped.
 #[derive(Debug, Clone)]
 pub struct Catalog {
@@ -138,21 +167,8 @@ impl Catalog {
 
     /// Reads and validates a catalog file.
     pub fn load(path: &Path, options: &LoadOptions) -> Result<Self> {
-        let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        if metadata.is_dir() {
-            return Err(Error::Usage(format!(
-                "{}: is a directory; expected a catalog file (.json, .jsonl, .csv or .tsv)",
-                path.display()
-            )));
-        }
-        let Some(format) = options.format.or_else(|| Format::from_path(path)) else {
-            return Err(Error::Usage(format!(
-                "{}: cannot tell the format from the file name; expected .json, .jsonl, .csv or .tsv, or pass --format",
-                path.display()
-            )));
-        };
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Self::parse(path, format, &bytes, options)
+        let source = Source::read(path, options)?;
+        Self::parse(path, source.format, &source.bytes, options)
     }
 
     /// Reads and validates a catalog's bytes in `format`; `path` is what errors and the catalog name.

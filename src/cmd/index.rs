@@ -46,7 +46,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
         )?;
         writeln!(
             out,
-            "index: {} in {:.3} s (M {}, ef_construction {}, ef_search {})",
+            "index: {} in {:.3} s (M {}, ef_construction {}, ef_search {}, ef_search_text {})",
             if report.graph_from_cache {
                 "loaded from cache"
             } else {
@@ -55,7 +55,8 @@ pub fn run(ctx: &Context, out: &mut dyn Write) -> Result<()> {
             report.index_time.as_secs_f64(),
             corpus.params.m,
             corpus.params.ef_construction,
-            corpus.params.ef_search
+            corpus.params.ef_search,
+            corpus.params.ef_search_text
         )?;
         writeln!(
             out,

@@ -24,8 +24,10 @@ pub struct Params {
     pub m: usize,
     /// Candidate list size while building.
     pub ef_construction: usize,
-    /// Candidate list size while searching.
+    /// Candidate list size while searching for products like a product.
     pub ef_search: usize,
+    /// Candidate list size while searching for a typed query, which lies farther from any product.
+    pub ef_search_text: usize,
 }
 
 impl From<crate::config::IndexConfig> for Params {
@@ -34,6 +36,7 @@ impl From<crate::config::IndexConfig> for Params {
             m: c.m,
             ef_construction: c.ef_construction,
             ef_search: c.ef_search,
+            ef_search_text: c.ef_search_text,
         }
     }
 }

@@ -34,6 +34,7 @@ const PARAMS: Params = Params {
     m: 16,
     ef_construction: 200,
     ef_search: 64,
+    ef_search_text: 64,
 };
 
 #[test]
@@ -150,6 +151,7 @@ mod properties {
             m,
             ef_construction: 64,
             ef_search: 64,
+            ef_search_text: 64,
         }
     }
 

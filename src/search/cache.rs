@@ -1,10 +1,11 @@
-//! What the engine caches per catalog: product vectors keyed by their text, and the frozen graph keyed by all vectors and parameters.
+//! What the engine caches per catalog: the parsed catalog keyed by the file and load options, product vectors keyed by their text, and the frozen graph keyed by all vectors and parameters.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
+use crate::catalog::{Catalog, snapshot};
 use crate::error::Result;
 use crate::index::{Graph, Params, Vectors};
 use crate::store::{self, Kind, SealedReader, SealedWriter, Stamp, Unusable};
@@ -165,5 +166,43 @@ pub fn write_graph(path: &Path, model_id: &str, key: u128, graph: &Graph) -> Res
         writer.write_u64(list.len() as u64)?;
         writer.write(bytemuck::cast_slice(list))?;
     }
+    writer.commit()
+}
+
+/// The catalog's stamp: a snapshot does not depend on the model.
+fn catalog_stamp(key: u128) -> Stamp {
+    Stamp {
+        kind: Kind::Catalog,
+        model_id: String::new(),
+        key,
+    }
+}
+
+/// Reads the snapshot of a catalog parsed under `key` (see [`snapshot::key`]); None if there is none.
+pub fn read_catalog(
+    path: &Path,
+    key: u128,
+    catalog: &Path,
+) -> std::result::Result<Option<Catalog>, Unusable> {
+    let Some(mut reader) = store::open(path, &catalog_stamp(key))? else {
+        return Ok(None);
+    };
+    let len = reader.read_u64()?;
+    if len > reader.remaining() {
+        return Err(too_big("byte"));
+    }
+    let mut bytes = vec![0u8; usize::try_from(len).map_err(|_| too_big("byte"))?];
+    reader.read(&mut bytes)?;
+    reader.finish()?;
+    snapshot::decode(catalog, &bytes)
+        .map(Some)
+        .map_err(Unusable)
+}
+
+pub fn write_catalog(path: &Path, key: u128, catalog: &Catalog) -> Result<()> {
+    let bytes = snapshot::encode(catalog);
+    let mut writer = SealedWriter::create(path, catalog_stamp(key))?;
+    writer.write_u64(bytes.len() as u64)?;
+    writer.write(&bytes)?;
     writer.commit()
 }

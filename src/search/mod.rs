@@ -26,24 +26,31 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// The best `k` products for a query vector, leaving out `exclude`.
-    pub fn search(
+    /// The best `k` products for a typed query's vector.
+    pub fn search_text(
         &self,
         query: &[f32],
         k: usize,
         method: Method,
+        scratch: &mut Scratch,
+    ) -> Vec<Hit> {
+        self.search(query, k, method, self.params.ef_search_text, None, scratch)
+    }
+
+    /// The best `k` products for a query vector, leaving out `exclude`; `ef` candidates for HNSW.
+    fn search(
+        &self,
+        query: &[f32],
+        k: usize,
+        method: Method,
+        ef: usize,
         exclude: Option<usize>,
         scratch: &mut Scratch,
     ) -> Vec<Hit> {
         match method {
-            Method::Hnsw => self.graph.search(
-                &self.vectors,
-                query,
-                k,
-                self.params.ef_search,
-                exclude,
-                scratch,
-            ),
+            Method::Hnsw => self
+                .graph
+                .search(&self.vectors, query, k, ef, exclude, scratch),
             Method::Exact => index::exact::search(&self.vectors, query, k, exclude),
         }
     }
@@ -61,6 +68,7 @@ impl Corpus {
             self.vectors.row(position),
             k,
             method,
+            self.params.ef_search,
             Some(position),
             scratch,
         );
@@ -125,7 +133,7 @@ impl Engine {
         let start = Instant::now();
         let hits = self
             .corpus
-            .search(&vector, k, method, None, &mut self.scratch);
+            .search_text(&vector, k, method, &mut self.scratch);
         Ok(Answer {
             hits,
             method,

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use super::{Corpus, Engine};
 use super::{cache, cache_lock};
-use crate::catalog::{Catalog, LoadOptions};
+use crate::catalog::{Catalog, LoadOptions, Source, snapshot};
 use crate::config::Settings;
 use crate::embed::bulk::{Batching, CHUNK, embed_all, embedding_order};
 use crate::embed::provision::ModelFiles;
@@ -96,7 +96,12 @@ pub fn open_corpus(
         done: 0,
         total: 0,
     });
-    let catalog = Catalog::load(&options.catalog, &options.load)?;
+    let dir = options
+        .cache_root
+        .as_ref()
+        .map(|root| cache::catalog_dir(root, &options.catalog));
+    let snapshot_path = dir.as_ref().map(|d| d.join("catalog.bin"));
+    let (catalog, unsaved_snapshot) = load_catalog(options, snapshot_path.as_deref(), &mut report)?;
     let template = &options.settings.template;
     // Texts are kept only if something must be embedded: at 100k products they are 30 MB.
     let keys: Vec<u128> = crate::par::map(&catalog.products, |p| {
@@ -105,10 +110,6 @@ pub fn open_corpus(
     report.products = catalog.len();
     report.skipped = catalog.skipped.len();
 
-    let dir = options
-        .cache_root
-        .as_ref()
-        .map(|root| cache::catalog_dir(root, &options.catalog));
     let _lock = dir.as_ref().and_then(|d| {
         cache_lock::acquire(d, &mut || {
             progress(Progress {
@@ -118,6 +119,11 @@ pub fn open_corpus(
             });
         })
     });
+    // Written under the lock: a lock holder removes temporary files it did not write.
+    if let (Some(path), Some(key)) = (&snapshot_path, unsaved_snapshot) {
+        // One that cannot be written is not news: the vectors' write says the cache is unwritable.
+        let _ = cache::write_catalog(path, key, &catalog);
+    }
     let vectors_path = dir.as_ref().map(|d| d.join("vectors.bin"));
     let graph_path = dir.as_ref().map(|d| d.join("graph.bin"));
     let cached = match vectors_path
@@ -188,6 +194,45 @@ pub fn open_corpus(
         },
         report,
     ))
+}
+
+/// The catalog from its snapshot if the file and load options are unchanged, else parsed; with
+/// the key to save a snapshot under when there was none to use.
+fn load_catalog(
+    options: &OpenOptions,
+    snapshot_path: Option<&Path>,
+    report: &mut OpenReport,
+) -> Result<(Catalog, Option<u128>)> {
+    let read = || -> Result<(Source, u128)> {
+        let source = Source::read(&options.catalog, &options.load)?;
+        let key = snapshot::key(&source, &options.load);
+        Ok((source, key))
+    };
+    let parse = |source: Source| {
+        Catalog::parse(
+            &options.catalog,
+            source.format,
+            &source.bytes,
+            &options.load,
+        )
+    };
+    let (source, key) = read()?;
+    let Some(path) = snapshot_path else {
+        return Ok((parse(source)?, None));
+    };
+    // The file's bytes are not kept while the snapshot is read: at 100k products each is 33 MB.
+    drop(source);
+    match cache::read_catalog(path, key, &options.catalog) {
+        Ok(Some(catalog)) => return Ok((catalog, None)),
+        // A changed catalog file is expected; only a damaged snapshot is news.
+        Err(why) if !why.is_stale() => report
+            .notices
+            .push(format!("catalog snapshot ignored and rebuilt: {why}")),
+        _ => {}
+    }
+    // Read again, and keyed by what is parsed, in case the file changed in between.
+    let (source, key) = read()?;
+    Ok((parse(source)?, Some(key)))
 }
 
 /// The graph from its cache if it matches these vectors and parameters, else built (and cached).
@@ -411,6 +456,44 @@ mod tests {
             },
             &mut |_| {},
         )
+    }
+
+    #[test]
+    fn a_damaged_catalog_snapshot_is_said_and_replaced_by_the_parsed_catalog() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = dir.path().join("products.jsonl");
+        std::fs::write(
+            &catalog,
+            "{\"id\": \"a\", \"title\": \"Steel mug\"}\n{\"id\": \"b\", \"title\": \"Oak table\"}",
+        )
+        .unwrap();
+        let options = OpenOptions {
+            settings: Settings::parse("", None).unwrap(),
+            catalog: catalog.clone(),
+            load: LoadOptions::default(),
+            cache_root: Some(dir.path().join("cache")),
+            batching: Batching::LengthGrouped,
+            checkpoint_every: CHECKPOINT_EVERY,
+        };
+        let (parsed, _) = open_with(&options, usize::MAX).unwrap();
+        let snapshot = cache::catalog_dir(&dir.path().join("cache"), &catalog).join("catalog.bin");
+        let mut bytes = std::fs::read(&snapshot).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xFF;
+        std::fs::write(&snapshot, bytes).unwrap();
+        let (reread, report) = open_with(&options, 0).unwrap();
+        assert_eq!(reread.catalog.products, parsed.catalog.products);
+        assert!(
+            report
+                .notices
+                .iter()
+                .any(|n| n.starts_with("catalog snapshot ignored")),
+            "{:?}",
+            report.notices
+        );
+        let (again, report) = open_with(&options, 0).unwrap();
+        assert_eq!(again.catalog.products, parsed.catalog.products);
+        assert!(report.notices.is_empty(), "{:?}", report.notices);
     }
 
     #[test]

@@ -165,7 +165,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         let start = Instant::now();
         let (vector, _) = engine.embed_query(query)?;
         embed_latency.push(start.elapsed());
-        corpus.search(&vector, 10, Method::Hnsw, None, &mut Scratch::default());
+        corpus.search_text(&vector, 10, Method::Hnsw, &mut Scratch::default());
         text_latency.push(start.elapsed());
         if i < query_list.len() {
             query_vectors.push((vector, None));
@@ -240,7 +240,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
             "embedded_in_this_run": report.embedded,
         },
         "index": {
-            "m": params.m, "ef_construction": params.ef_construction, "ef_search": params.ef_search,
+            "m": params.m, "ef_construction": params.ef_construction, "ef_search": params.ef_search, "ef_search_text": params.ef_search_text,
             "build_s": build_time.as_secs_f64(),
             "build_timed_while_opening": build_in_open.is_some(),
             "build_threads": std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
@@ -324,14 +324,16 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         )?;
         writeln!(
             out,
-            "text query         {text}  (embed alone: p50 {:.3} ms; {} queries)",
+            "text query         {text}  (embed alone: p50 {:.3} ms; {} queries; ef {})",
             embed.p50_ms,
-            text_queries.len()
+            text_queries.len(),
+            params.ef_search_text
         )?;
         writeln!(
             out,
-            "product query      {item}  ({} queries)",
-            positions.len()
+            "product query      {item}  ({} queries; ef {})",
+            positions.len(),
+            params.ef_search
         )?;
         writeln!(out, "exact search       {exact_search_ms:.3} ms per query")?;
         for (ef, t, i) in &sweep {
