@@ -58,39 +58,31 @@ pub fn encode(catalog: &Catalog) -> Vec<u8> {
 /// The catalog [`encode`] made these bytes of, or why they are not one.
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<Catalog, String> {
     let mut input = Reader(bytes);
-    let n = input.count()?;
-    let mut products = Vec::with_capacity(n);
-    for _ in 0..n {
-        let [id, title, description, category, brand] = [(); 5].map(|()| input.text());
-        let has_price = input.take(1)?[0] == 1;
-        let price = f64::from_le_bytes(input.array()?);
-        let tags = (0..input.count()?)
-            .map(|_| input.text())
-            .collect::<Result<_, _>>()?;
-        let extra = (0..input.count()?)
-            .map(|_| Ok((input.text()?, input.text()?)))
-            .collect::<Result<_, String>>()?;
-        products.push(Product {
-            id: id?,
-            title: title?,
-            description: description?,
-            category: category?,
-            brand: brand?,
-            price: has_price.then_some(price),
-            tags,
-            extra,
+    // Fields are read in the order written: a struct literal evaluates its fields in order.
+    let products = input.list(|input| {
+        Ok(Product {
+            id: input.text()?,
+            title: input.text()?,
+            description: input.text()?,
+            category: input.text()?,
+            brand: input.text()?,
+            price: {
+                let has_price = input.take(1)?[0] == 1;
+                let price = f64::from_le_bytes(input.array()?);
+                has_price.then_some(price)
+            },
+            tags: input.list(Reader::text)?,
+            extra: input.list(|input| Ok((input.text()?, input.text()?)))?,
             line: input.number()?,
-        });
-    }
-    let skipped = (0..input.count()?)
-        .map(|_| {
-            Ok(RowError {
-                line: input.number()?,
-                column: input.number()?.checked_sub(1),
-                message: input.text()?,
-            })
         })
-        .collect::<Result<_, String>>()?;
+    })?;
+    let skipped = input.list(|input| {
+        Ok(RowError {
+            line: input.number()?,
+            column: input.number()?.checked_sub(1),
+            message: input.text()?,
+        })
+    })?;
     if !input.0.is_empty() {
         return Err("it has bytes after its last product".into());
     }
@@ -143,6 +135,16 @@ impl<'a> Reader<'a> {
         Some(self.number()?)
             .filter(|&n| n <= self.0.len())
             .ok_or_else(|| "it holds a count larger than what follows".to_string())
+    }
+
+    /// A count, then that many items.
+    fn list<T>(&mut self, item: impl Fn(&mut Self) -> Result<T, String>) -> Result<Vec<T>, String> {
+        let n = self.count()?;
+        let mut items = Vec::with_capacity(n);
+        for _ in 0..n {
+            items.push(item(self)?);
+        }
+        Ok(items)
     }
 
     fn text(&mut self) -> Result<String, String> {

@@ -187,11 +187,8 @@ pub fn read_catalog(
     let Some(mut reader) = store::open(path, &catalog_stamp(key))? else {
         return Ok(None);
     };
-    let len = reader.read_u64()?;
-    if len > reader.remaining() {
-        return Err(too_big("byte"));
-    }
-    let mut bytes = vec![0u8; usize::try_from(len).map_err(|_| too_big("byte"))?];
+    let len = usize::try_from(reader.remaining()).map_err(|_| too_big("byte"))?;
+    let mut bytes = vec![0u8; len];
     reader.read(&mut bytes)?;
     reader.finish()?;
     snapshot::decode(catalog, &bytes)
@@ -202,7 +199,6 @@ pub fn read_catalog(
 pub fn write_catalog(path: &Path, key: u128, catalog: &Catalog) -> Result<()> {
     let bytes = snapshot::encode(catalog);
     let mut writer = SealedWriter::create(path, catalog_stamp(key))?;
-    writer.write_u64(bytes.len() as u64)?;
     writer.write(&bytes)?;
     writer.commit()
 }

@@ -203,23 +203,15 @@ fn load_catalog(
     snapshot_path: Option<&Path>,
     report: &mut OpenReport,
 ) -> Result<(Catalog, Option<u128>)> {
+    let Some(path) = snapshot_path else {
+        return Ok((Catalog::load(&options.catalog, &options.load)?, None));
+    };
     let read = || -> Result<(Source, u128)> {
         let source = Source::read(&options.catalog, &options.load)?;
         let key = snapshot::key(&source, &options.load);
         Ok((source, key))
     };
-    let parse = |source: Source| {
-        Catalog::parse(
-            &options.catalog,
-            source.format,
-            &source.bytes,
-            &options.load,
-        )
-    };
     let (source, key) = read()?;
-    let Some(path) = snapshot_path else {
-        return Ok((parse(source)?, None));
-    };
     // The file's bytes are not kept while the snapshot is read: at 100k products each is 33 MB.
     drop(source);
     match cache::read_catalog(path, key, &options.catalog) {
@@ -232,7 +224,13 @@ fn load_catalog(
     }
     // Read again, and keyed by what is parsed, in case the file changed in between.
     let (source, key) = read()?;
-    Ok((parse(source)?, Some(key)))
+    let catalog = Catalog::parse(
+        &options.catalog,
+        source.format,
+        &source.bytes,
+        &options.load,
+    )?;
+    Ok((catalog, Some(key)))
 }
 
 /// The graph from its cache if it matches these vectors and parameters, else built (and cached).
@@ -458,6 +456,22 @@ mod tests {
         )
     }
 
+    fn options_for(
+        catalog: &Path,
+        settings: &str,
+        cache_root: PathBuf,
+        checkpoint_every: Duration,
+    ) -> OpenOptions {
+        OpenOptions {
+            settings: Settings::parse(settings, None).unwrap(),
+            catalog: catalog.to_path_buf(),
+            load: LoadOptions::default(),
+            cache_root: Some(cache_root),
+            batching: Batching::LengthGrouped,
+            checkpoint_every,
+        }
+    }
+
     #[test]
     fn a_damaged_catalog_snapshot_is_said_and_replaced_by_the_parsed_catalog() {
         let dir = tempfile::tempdir().unwrap();
@@ -467,14 +481,7 @@ mod tests {
             "{\"id\": \"a\", \"title\": \"Steel mug\"}\n{\"id\": \"b\", \"title\": \"Oak table\"}",
         )
         .unwrap();
-        let options = OpenOptions {
-            settings: Settings::parse("", None).unwrap(),
-            catalog: catalog.clone(),
-            load: LoadOptions::default(),
-            cache_root: Some(dir.path().join("cache")),
-            batching: Batching::LengthGrouped,
-            checkpoint_every: CHECKPOINT_EVERY,
-        };
+        let options = options_for(&catalog, "", dir.path().join("cache"), CHECKPOINT_EVERY);
         let (parsed, _) = open_with(&options, usize::MAX).unwrap();
         let snapshot = cache::catalog_dir(&dir.path().join("cache"), &catalog).join("catalog.bin");
         let mut bytes = std::fs::read(&snapshot).unwrap();
@@ -509,14 +516,10 @@ mod tests {
             })
             .collect();
         std::fs::write(&catalog, lines.join("\n")).unwrap();
-        let options = |cache: &str| OpenOptions {
+        let options = |cache: &str| {
             // A small graph: building it is not what is tested.
-            settings: Settings::parse("[index]\nm = 4\nef_construction = 8\n", None).unwrap(),
-            catalog: catalog.clone(),
-            load: LoadOptions::default(),
-            cache_root: Some(dir.path().join(cache)),
-            batching: Batching::LengthGrouped,
-            checkpoint_every: Duration::ZERO,
+            let settings = "[index]\nm = 4\nef_construction = 8\n";
+            options_for(&catalog, settings, dir.path().join(cache), Duration::ZERO)
         };
         let resumed = options("resumed");
         // Dies in the third slice, after two checkpoints.
