@@ -325,6 +325,26 @@ fn resizing_down_to_one_cell_and_back_keeps_the_app_answering() {
     finish_the_query_and_quit(app);
 }
 
+#[test]
+fn a_key_typed_as_the_terminal_is_resized_is_not_held_back() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut app = ready_with_coffee_typed(cache.path());
+    // The resize and the key reach the app together; the key must show without another key after it.
+    let mut typed = String::from("coffee");
+    for round in 0..40u16 {
+        app.resize(ROWS, COLS - 10 * (round % 2));
+        let key = char::from(b'a' + (round % 26) as u8);
+        app.send(&key.to_string());
+        typed.push(key);
+        app.wait_for("the key typed with the resize", |s| {
+            query_line(s).contains(&typed)
+        });
+    }
+    app.resize(ROWS, COLS);
+    app.send("\x15coffee");
+    finish_the_query_and_quit(app);
+}
+
 /// The app on the bundled catalog, the catalog open and `coffee` typed.
 #[test]
 fn hostile_product_text_reaches_the_terminal_only_as_visible_text() {
