@@ -1,14 +1,15 @@
-//! Checked cache files: a header (format, byte order, model, key, length, checksum) in front of the payload, written to a temporary file and renamed into place.
+//! Checked cache files: a header (format, byte order, model, key, length, checksum) in front of the payload, written to a temporary file and renamed into place, read through a memory map.
 //!
 //! A cache is never trusted blindly: [`open`] returns the reason a file cannot be used (wrong
 //! version, model or key, short, checksum mismatch), and the caller rebuilds and says so.
 
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::{Error, Result};
+use crate::mapped::MappedBytes;
 
 const MAGIC: [u8; 8] = *b"LOOKALIK";
 /// Bumped whenever any payload layout changes.
@@ -189,11 +190,12 @@ impl std::fmt::Display for Unusable {
     }
 }
 
-/// Reads a sealed payload piece by piece; [`SealedReader::finish`] checks length and checksum.
+/// Reads a sealed payload piece by piece from a map of its file; [`SealedReader::finish`]
+/// checks length and checksum.
 pub struct SealedReader {
-    file: std::io::BufReader<std::fs::File>,
+    payload: MappedBytes,
+    at: usize,
     hasher: Xxh3,
-    remaining: u64,
     checksum: u64,
 }
 
@@ -212,11 +214,14 @@ pub fn open(path: &Path, stamp: &Stamp) -> std::result::Result<Option<SealedRead
         }
         Err(e) => return Err(Unusable(format!("cannot read it: {e}"))),
     };
-    let actual_len = file.metadata().map_or(0, |m| m.len());
-    let mut file = std::io::BufReader::with_capacity(1 << 20, file);
-    let mut header = [0u8; HEADER_LEN];
-    file.read_exact(&mut header)
-        .map_err(|_| Unusable("it is shorter than its header".into()))?;
+    let cannot_read = |e: std::io::Error| Unusable(format!("cannot read it: {e}"));
+    if file.metadata().map_err(cannot_read)?.len() < HEADER_LEN as u64 {
+        return Err(Unusable("it is shorter than its header".into()));
+    }
+    let whole = MappedBytes::map(&file).map_err(cannot_read)?;
+    let Some(header) = whole.bytes().first_chunk::<HEADER_LEN>() else {
+        return Err(Unusable("it is shorter than its header".into()));
+    };
     let u32_at = |at: usize| u32::from_ne_bytes(header[at..at + 4].try_into().unwrap_or_default());
     let u64_at = |at: usize| u64::from_ne_bytes(header[at..at + 8].try_into().unwrap_or_default());
     if header[..8] != MAGIC {
@@ -238,38 +243,48 @@ pub fn open(path: &Path, stamp: &Stamp) -> std::result::Result<Option<SealedRead
         return Err(Unusable(STALE.into()));
     }
     let len = u64_at(100);
-    if actual_len != HEADER_LEN as u64 + len {
-        return Err(Unusable(format!(
-            "it is {actual_len} bytes, its header says {}",
-            HEADER_LEN as u64 + len
-        )));
-    }
+    let checksum = u64_at(108);
+    let actual_len = whole.len() as u64;
+    let payload = usize::try_from(len)
+        .ok()
+        .and_then(|len| whole.slice(HEADER_LEN..HEADER_LEN.checked_add(len)?))
+        .filter(|_| actual_len == HEADER_LEN as u64 + len)
+        .ok_or_else(|| {
+            Unusable(format!(
+                "it is {actual_len} bytes, its header says {}",
+                HEADER_LEN as u64 + len
+            ))
+        })?;
     Ok(Some(SealedReader {
-        file,
+        payload,
+        at: 0,
         hasher: Xxh3::new(),
-        remaining: len,
-        checksum: u64_at(108),
+        checksum,
     }))
 }
 
 impl SealedReader {
+    /// The next `len` payload bytes, as a range of the file's map.
+    pub fn take(&mut self, len: usize) -> std::result::Result<MappedBytes, Unusable> {
+        let bytes = self
+            .at
+            .checked_add(len)
+            .and_then(|end| self.payload.slice(self.at..end))
+            .ok_or_else(|| Unusable("its payload is shorter than its contents need".into()))?;
+        self.hasher.update(bytes.bytes());
+        self.at += len;
+        Ok(bytes)
+    }
+
+    /// Fills `into` with the next payload bytes.
     pub fn read(&mut self, into: &mut [u8]) -> std::result::Result<(), Unusable> {
-        if into.len() as u64 > self.remaining {
-            return Err(Unusable(
-                "its payload is shorter than its contents need".into(),
-            ));
-        }
-        self.file
-            .read_exact(into)
-            .map_err(|e| Unusable(format!("cannot read it: {e}")))?;
-        self.hasher.update(into);
-        self.remaining -= into.len() as u64;
+        into.copy_from_slice(self.take(into.len())?.bytes());
         Ok(())
     }
 
     /// Payload bytes not read yet.
-    pub fn remaining(&self) -> u64 {
-        self.remaining
+    pub fn remaining(&self) -> usize {
+        self.payload.len() - self.at
     }
 
     pub fn read_u64(&mut self) -> std::result::Result<u64, Unusable> {
@@ -280,7 +295,7 @@ impl SealedReader {
 
     /// Checks that the whole payload was read and its checksum matches.
     pub fn finish(self) -> std::result::Result<(), Unusable> {
-        if self.remaining != 0 {
+        if self.remaining() != 0 {
             return Err(Unusable("it has more data than its contents need".into()));
         }
         if self.hasher.digest() != self.checksum {

@@ -78,13 +78,11 @@ pub fn read_vectors(
         return Err(too_big("vector"));
     }
     let keys = read_keys(&mut reader, n)?;
-    let mut data = vec![0f32; n * dim];
-    reader.read(bytemuck::cast_slice_mut(&mut data))?;
+    let vectors = reader.take(n * dim * size_of::<f32>())?;
     reader.finish()?;
-    Ok(Some(CachedVectors {
-        keys,
-        vectors: Vectors::from_flat(dim, data),
-    }))
+    let vectors = Vectors::from_mapped(dim, vectors)
+        .ok_or_else(|| Unusable("its vectors are not whole rows".into()))?;
+    Ok(Some(CachedVectors { keys, vectors }))
 }
 
 pub fn write_vectors(path: &Path, model_id: &str, keys: &[u128], vectors: &Vectors) -> Result<()> {
@@ -187,11 +185,9 @@ pub fn read_catalog(
     let Some(mut reader) = store::open(path, &catalog_stamp(key))? else {
         return Ok(None);
     };
-    let len = usize::try_from(reader.remaining()).map_err(|_| too_big("byte"))?;
-    let mut bytes = vec![0u8; len];
-    reader.read(&mut bytes)?;
+    let bytes = reader.take(reader.remaining())?;
     reader.finish()?;
-    snapshot::decode(catalog, &bytes)
+    snapshot::decode(catalog, bytes.bytes())
         .map(Some)
         .map_err(Unusable)
 }
