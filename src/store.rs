@@ -3,7 +3,7 @@
 //! A cache is never trusted blindly: [`open`] returns the reason a file cannot be used (wrong
 //! version, model or key, short, checksum mismatch), and the caller rebuilds and says so.
 
-use std::io::{Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::Xxh3;
@@ -214,14 +214,12 @@ pub fn open(path: &Path, stamp: &Stamp) -> std::result::Result<Option<SealedRead
         }
         Err(e) => return Err(Unusable(format!("cannot read it: {e}"))),
     };
-    let cannot_read = |e: std::io::Error| Unusable(format!("cannot read it: {e}"));
-    if file.metadata().map_err(cannot_read)?.len() < HEADER_LEN as u64 {
-        return Err(Unusable("it is shorter than its header".into()));
-    }
-    let whole = MappedBytes::map(&file).map_err(cannot_read)?;
-    let Some(header) = whole.bytes().first_chunk::<HEADER_LEN>() else {
-        return Err(Unusable("it is shorter than its header".into()));
-    };
+    // The header is checked before the file is mapped, as mapping reads in the whole file: a
+    // stale or foreign cache would be read only to be thrown away.
+    let mut header = [0u8; HEADER_LEN];
+    (&file)
+        .read_exact(&mut header)
+        .map_err(|_| Unusable("it is shorter than its header".into()))?;
     let u32_at = |at: usize| u32::from_ne_bytes(header[at..at + 4].try_into().unwrap_or_default());
     let u64_at = |at: usize| u64::from_ne_bytes(header[at..at + 8].try_into().unwrap_or_default());
     if header[..8] != MAGIC {
@@ -243,23 +241,22 @@ pub fn open(path: &Path, stamp: &Stamp) -> std::result::Result<Option<SealedRead
         return Err(Unusable(STALE.into()));
     }
     let len = u64_at(100);
-    let checksum = u64_at(108);
-    let actual_len = whole.len() as u64;
-    let payload = usize::try_from(len)
-        .ok()
-        .and_then(|len| whole.slice(HEADER_LEN..HEADER_LEN.checked_add(len)?))
-        .filter(|_| actual_len == HEADER_LEN as u64 + len)
+    let whole = MappedBytes::map(&file).map_err(|e| Unusable(format!("cannot read it: {e}")))?;
+    let payload = whole
+        .slice(HEADER_LEN..whole.len())
+        .filter(|payload| payload.len() as u64 == len)
         .ok_or_else(|| {
             Unusable(format!(
-                "it is {actual_len} bytes, its header says {}",
-                HEADER_LEN as u64 + len
+                "it is {} bytes, its header says {}",
+                whole.len(),
+                len.saturating_add(HEADER_LEN as u64)
             ))
         })?;
     Ok(Some(SealedReader {
         payload,
         at: 0,
         hasher: Xxh3::new(),
-        checksum,
+        checksum: u64_at(108),
     }))
 }
 
