@@ -1,4 +1,4 @@
-//! Criterion benches for the hot paths: query embedding, HNSW search, exact search, and opening a catalog from its caches.
+//! Criterion benches for the hot paths: query embedding, HNSW search, exact search, opening a catalog from its caches, and building the graph (against hnsw_rs's build).
 //!
 //! Uses the installed model (run `lookalike setup` first) and the catalog in
 //! `LOOKALIKE_BENCH_CATALOG` (default: the bundled sample), embedded and cached on first use.
@@ -8,11 +8,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use hnsw_rs::prelude::{DistDot, Hnsw};
 use lookalike::cli::Common;
 use lookalike::cmd::Context;
 use lookalike::cmd::bench::queries;
 use lookalike::embed::bulk::Batching;
-use lookalike::index::{Method, Scratch, exact};
+use lookalike::index::{self, Method, Params, Scratch, Vectors, exact};
 use lookalike::search::{open, open_corpus_with_model};
 
 fn catalog() -> PathBuf {
@@ -21,6 +22,9 @@ fn catalog() -> PathBuf {
         PathBuf::from,
     )
 }
+
+/// Products the build benches insert.
+const BUILD_SAMPLE: usize = 10_000;
 
 fn hot_paths(c: &mut Criterion) {
     let ctx = Context::new(Common {
@@ -84,6 +88,27 @@ fn hot_paths(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function(format!("catalog + vectors + index, {n} products"), |b| {
         b.iter(|| open_corpus_with_model(&options, &files, &mut |_| {}).expect("opens"));
+    });
+    group.finish();
+
+    // The first 10,000 products (or all): a build of a million takes minutes.
+    let built = n.min(BUILD_SAMPLE);
+    let dim = corpus.vectors.dim();
+    let sample = Vectors::from_flat(dim, corpus.vectors.as_flat()[..built * dim].to_vec());
+    let params = Params::from(options.settings.config.index);
+    let mut group = c.benchmark_group(format!("index build, {built} products, all cores"));
+    group.sample_size(10);
+    group.bench_function("lookalike", |b| {
+        b.iter(|| index::build(&sample, params, &mut |_, _| {}));
+    });
+    group.bench_function("hnsw_rs", |b| {
+        let rows: Vec<(&[f32], usize)> = (0..built).map(|i| (sample.row(i), i)).collect();
+        b.iter(|| {
+            let hnsw: Hnsw<f32, DistDot> =
+                Hnsw::new(params.m, built, 16, params.ef_construction, DistDot {});
+            hnsw.parallel_insert_slice(&rows);
+            hnsw
+        });
     });
     group.finish();
 }

@@ -1,15 +1,25 @@
-//! Building the graph with `hnsw_rs` and copying it into our frozen layout; `hnsw_rs`'s types stay in this file.
+//! Building the HNSW graph: nodes inserted on all cores into neighbour lists behind one lock each, then frozen into [`Graph`].
+//!
+//! The insertion is Malkov & Yashunin's, with the neighbour heuristic and list sizes hnswlib uses:
+//! a new node keeps at most M links on each layer (chosen so that they point in different
+//! directions), and a list that a new link overfills is pruned the same way to M (2M on layer 0).
+//! Lists are read and written under their own node's lock, so threads meet only when they touch
+//! the same node; the search inside the build walks with the same reusable visited stamps as the
+//! frozen graph's.
 
-use hnsw_rs::prelude::{DistDot, Hnsw};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::graph::{Graph, NONE};
 use super::reach::connect;
-use super::{Params, Vectors};
+use super::simd::dot;
+use super::walk::{Links, Scratch};
+use super::{Hit, Params, Vectors};
 
-/// Most layers `hnsw_rs` may use.
-const MAX_LAYERS: usize = 16;
+/// Highest level a node may get (levels above a million nodes' expected top of 5 are vanishingly rare).
+const MAX_LEVEL: u8 = 15;
 
-/// Points inserted per parallel batch, between progress reports.
+/// Nodes inserted between progress reports.
 const INSERT_BATCH: usize = 4096;
 
 /// Builds an HNSW graph over `vectors` (unit vectors, inner product). `progress(done, total)` after each batch.
@@ -18,95 +28,294 @@ pub fn build(vectors: &Vectors, params: Params, progress: &mut dyn FnMut(usize, 
     if n == 0 {
         return Graph::default();
     }
-    let hnsw: Hnsw<f32, DistDot> =
-        Hnsw::new(params.m, n, MAX_LAYERS, params.ef_construction, DistDot {});
-    let rows: Vec<(&[f32], usize)> = (0..n).map(|i| (vectors.row(i), i)).collect();
-    for (batch_no, batch) in rows.chunks(INSERT_BATCH).enumerate() {
-        hnsw.parallel_insert_slice(&batch.to_vec());
-        progress((batch_no * INSERT_BATCH + batch.len()).min(n), n);
+    let building = Building::new(vectors, params);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let mut scratches: Vec<Scratch> = (0..threads).map(|_| Scratch::default()).collect();
+    // Node 0 is the first entry point; it needs no links to be found.
+    let mut done = 1;
+    while done < n {
+        let end = (done + INSERT_BATCH).min(n);
+        let next = AtomicUsize::new(done);
+        std::thread::scope(|scope| {
+            for scratch in &mut scratches {
+                let (building, next) = (&building, &next);
+                scope.spawn(move || {
+                    loop {
+                        let node = next.fetch_add(1, Ordering::Relaxed);
+                        if node >= end {
+                            break;
+                        }
+                        building.insert(node as u32, scratch);
+                    }
+                });
+            }
+        });
+        done = end;
+        progress(done, n);
     }
-    freeze(&hnsw, vectors, params)
+    building.freeze(&mut scratches[0])
 }
 
-/// Copies `hnsw_rs`'s graph into flat arrays indexed by our product positions, with layer 0 made
-/// strongly connected (see `reach`).
-fn freeze(hnsw: &Hnsw<f32, DistDot>, vectors: &Vectors, params: Params) -> Graph {
-    let n = vectors.len();
-    let mut levels = vec![0u8; n];
-    let mut lists: Vec<Vec<Vec<u32>>> = vec![vec![Vec::new()]; n];
-    for point in hnsw.get_point_indexation() {
-        let node = point.get_origin_id();
-        let level = point.get_point_id().0;
-        levels[node] = level;
-        lists[node] = point
-            .get_neighborhood_id()
-            .into_iter()
-            .take(usize::from(level) + 1)
-            .map(|layer| layer.iter().map(|nb| nb.get_origin_id() as u32).collect())
-            .collect();
-    }
-    // hnsw_rs can leave a node in the list of a layer above its own level; such links lead nowhere there.
-    for node_lists in &mut lists {
-        for (layer, list) in node_lists.iter_mut().enumerate().skip(1) {
-            list.retain(|&nb| usize::from(levels[nb as usize]) >= layer);
+/// The graph while nodes are being inserted.
+struct Building<'a> {
+    vectors: &'a Vectors,
+    params: Params,
+    levels: Vec<u8>,
+    /// Per node, its neighbour lists on layers 0 to its level.
+    links: Vec<Mutex<Vec<Vec<u32>>>>,
+    /// The entry point and its level.
+    top: Mutex<(u32, u8)>,
+}
+
+impl Links for Building<'_> {
+    fn neighbours_into(&self, node: u32, layer: u8, into: &mut Vec<u32>) {
+        into.clear();
+        if let Some(list) = lock(&self.links[node as usize]).get(usize::from(layer)) {
+            into.extend_from_slice(list);
         }
     }
-    // The entry point: the first node on the highest level.
-    let top = levels.iter().copied().max().unwrap_or(0);
-    let entry = levels.iter().position(|&l| l == top).unwrap_or(0) as u32;
-    let mut layer0_lists: Vec<Vec<u32>> = lists
-        .iter_mut()
-        .map(|node| std::mem::take(&mut node[0]))
-        .collect();
-    connect(&mut layer0_lists, entry, 2 * params.m, |node| {
-        hnsw.search(
-            vectors.row(node),
-            params.ef_construction,
-            params.ef_construction,
-        )
-        .iter()
-        .map(|nb| nb.d_id as u32)
-        .collect()
-    });
-    for (node, list) in lists.iter_mut().zip(layer0_lists) {
-        node[0] = list;
-    }
-    let width_of = |upper: bool| {
-        lists
+}
+
+/// A lock that a panicking thread cannot leave unusable: a panic in the build is re-raised by the scope anyway.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A node's level, drawn from the exponential distribution HNSW asks for (`-ln(u) / ln(M)`),
+/// seeded by the node's position so that the levels are the same in every build.
+fn level_of(node: usize, m: usize) -> u8 {
+    // splitmix64
+    let mut z = (node as u64)
+        .wrapping_add(1)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    // A uniform draw in (0, 1]: the top 53 bits, plus one so that it is never 0.
+    let uniform = ((z >> 11) + 1) as f64 / (1u64 << 53) as f64;
+    let level = -uniform.ln() / (m.max(2) as f64).ln();
+    level.min(f64::from(MAX_LEVEL)) as u8
+}
+
+impl<'a> Building<'a> {
+    fn new(vectors: &'a Vectors, params: Params) -> Self {
+        let levels: Vec<u8> = (0..vectors.len())
+            .map(|node| level_of(node, params.m))
+            .collect();
+        let links = levels
             .iter()
-            .flat_map(|node| node.iter().enumerate())
-            .filter(|(layer, _)| (*layer > 0) == upper)
-            .map(|(_, list)| list.len())
-            .max()
-            .unwrap_or(0)
-            .max(1)
-    };
-    let layer0_width = width_of(false);
-    let upper_width = width_of(true);
-    let mut layer0 = vec![NONE; n * layer0_width];
-    let mut upper_start = vec![NONE; n];
-    let mut upper = Vec::new();
-    for (node, node_lists) in lists.iter().enumerate() {
-        for (layer, list) in node_lists.iter().enumerate() {
-            if layer == 0 {
-                layer0[node * layer0_width..node * layer0_width + list.len()].copy_from_slice(list);
-            } else {
-                if layer == 1 {
-                    upper_start[node] = upper.len() as u32;
-                }
-                let start = upper.len();
-                upper.resize(start + upper_width, NONE);
-                upper[start..start + list.len()].copy_from_slice(list);
+            .map(|&level| Mutex::new(vec![Vec::new(); usize::from(level) + 1]))
+            .collect();
+        let top = Mutex::new((0, levels[0]));
+        Self {
+            vectors,
+            params,
+            levels,
+            links,
+            top,
+        }
+    }
+
+    fn score(&self, query: &[f32], node: u32) -> Hit {
+        Hit {
+            index: node,
+            score: dot(query, self.vectors.row(node as usize)),
+        }
+    }
+
+    /// Most links a list on `layer` keeps.
+    fn width(&self, layer: u8) -> usize {
+        if layer == 0 {
+            2 * self.params.m
+        } else {
+            self.params.m
+        }
+    }
+
+    fn insert(&self, node: u32, scratch: &mut Scratch) {
+        let level = self.levels[node as usize];
+        let (entry, top_level) = *lock(&self.top);
+        let query = self.vectors.row(node as usize);
+        let mut best = self.descend(query, entry, top_level, level + 1, scratch);
+        for layer in (0..=level.min(top_level)).rev() {
+            let mut found = self.search_layer(query, best, layer, scratch);
+            found.retain(|hit| hit.index != node);
+            let Some(&nearest) = found.first() else {
+                continue;
+            };
+            best = nearest;
+            let chosen = self.select(found, self.width(layer));
+            self.set_list(node, layer, &chosen);
+            for neighbour in chosen {
+                self.add_link(neighbour, node, layer);
             }
+        }
+        if level > top_level {
+            let mut top = lock(&self.top);
+            if level > top.1 {
+                *top = (node, level);
+            }
+        }
+    }
+
+    /// Walks down from the entry point to `down_to`, and returns the node best for `query` there.
+    fn descend(
+        &self,
+        query: &[f32],
+        entry: u32,
+        top_level: u8,
+        down_to: u8,
+        scratch: &mut Scratch,
+    ) -> Hit {
+        let mut best = self.score(query, entry);
+        for layer in (down_to..=top_level).rev() {
+            best = scratch.greedy(self, self.vectors, query, best, layer);
+        }
+        best
+    }
+
+    /// The `ef_construction` nodes best for `query` on `layer`, best first, found from `entry`.
+    fn search_layer(
+        &self,
+        query: &[f32],
+        entry: Hit,
+        layer: u8,
+        scratch: &mut Scratch,
+    ) -> Vec<Hit> {
+        let ef = self.params.ef_construction;
+        scratch.search_layer(self, self.vectors, query, entry, layer, ef);
+        super::sorted(scratch.take_results().collect())
+    }
+
+    /// Up to `keep` of `candidates` (best first for the node they are for), each taken only if
+    /// it is nearer to that node than to any already taken: the links then point in different
+    /// directions instead of all into the nearest cluster.
+    fn select(&self, candidates: Vec<Hit>, keep: usize) -> Vec<u32> {
+        if candidates.len() <= keep {
+            return candidates.into_iter().map(|hit| hit.index).collect();
+        }
+        let mut chosen: Vec<u32> = Vec::with_capacity(keep);
+        for candidate in candidates {
+            let row = self.vectors.row(candidate.index as usize);
+            let diverse = chosen
+                .iter()
+                .all(|&taken| dot(row, self.vectors.row(taken as usize)) <= candidate.score);
+            if diverse {
+                chosen.push(candidate.index);
+                if chosen.len() == keep {
+                    break;
+                }
+            }
+        }
+        chosen
+    }
+
+    /// Gives `node` its chosen links on `layer`, keeping any another thread added meanwhile.
+    fn set_list(&self, node: u32, layer: u8, chosen: &[u32]) {
+        let mut lists = lock(&self.links[node as usize]);
+        let list = &mut lists[usize::from(layer)];
+        let added_meanwhile = std::mem::replace(list, chosen.to_vec());
+        for other in added_meanwhile {
+            if !list.contains(&other) {
+                list.push(other);
+            }
+        }
+        if list.len() > self.width(layer) {
+            self.prune(node, list, layer);
+        }
+    }
+
+    /// Links `from` to `to` on `layer`, pruning `from`'s list if it overflows.
+    fn add_link(&self, from: u32, to: u32, layer: u8) {
+        let mut lists = lock(&self.links[from as usize]);
+        let list = &mut lists[usize::from(layer)];
+        if list.contains(&to) {
+            return;
+        }
+        list.push(to);
+        if list.len() > self.width(layer) {
+            self.prune(from, list, layer);
+        }
+    }
+
+    /// Cuts `node`'s list on `layer` back to its width with the same heuristic as a new node's.
+    fn prune(&self, node: u32, list: &mut Vec<u32>, layer: u8) {
+        let row = self.vectors.row(node as usize);
+        let scored = super::sorted(list.iter().map(|&other| self.score(row, other)).collect());
+        *list = self.select(scored, self.width(layer));
+    }
+
+    /// The best nodes for `query` on layer 0, searched from the entry point.
+    fn nearest(&self, query: &[f32], scratch: &mut Scratch) -> Vec<u32> {
+        let (entry, top_level) = *lock(&self.top);
+        let start = self.descend(query, entry, top_level, 1, scratch);
+        self.search_layer(query, start, 0, scratch)
+            .into_iter()
+            .map(|hit| hit.index)
+            .collect()
+    }
+
+    /// The frozen graph, with layer 0 made strongly connected (see `reach`).
+    fn freeze(self, scratch: &mut Scratch) -> Graph {
+        let mut layer0: Vec<Vec<u32>> = self
+            .links
+            .iter()
+            .map(|lists| lock(lists)[0].clone())
+            .collect();
+        let (entry, _) = *lock(&self.top);
+        connect(&mut layer0, entry, self.width(0), |node| {
+            self.nearest(self.vectors.row(node), scratch)
+        });
+        let upper: Vec<Vec<Vec<u32>>> = self
+            .links
+            .into_iter()
+            .map(|lists| {
+                lists
+                    .into_inner()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .split_off(1)
+            })
+            .collect();
+        flatten(entry, self.levels, &layer0, &upper, self.params.m)
+    }
+}
+
+/// Lays the lists out in the frozen graph's fixed-width arrays: layer 0 as wide as its longest
+/// list (the connecting pass can add one link past 2M), upper layers `m` wide.
+fn flatten(
+    entry: u32,
+    levels: Vec<u8>,
+    layer0: &[Vec<u32>],
+    upper: &[Vec<Vec<u32>>],
+    m: usize,
+) -> Graph {
+    let n = levels.len();
+    let layer0_width = layer0.iter().map(Vec::len).max().unwrap_or(0).max(1);
+    let upper_width = m.max(1);
+    let mut flat0 = vec![NONE; n * layer0_width];
+    for (slots, list) in flat0.chunks_exact_mut(layer0_width).zip(layer0) {
+        slots[..list.len()].copy_from_slice(list);
+    }
+    let mut upper_start = vec![NONE; n];
+    let mut flat_upper = Vec::new();
+    for (node, lists) in upper.iter().enumerate() {
+        if lists.is_empty() {
+            continue;
+        }
+        upper_start[node] = flat_upper.len() as u32;
+        for list in lists {
+            let start = flat_upper.len();
+            flat_upper.resize(start + upper_width, NONE);
+            flat_upper[start..start + list.len()].copy_from_slice(list);
         }
     }
     Graph {
         entry,
         levels,
         layer0_width: layer0_width as u32,
-        layer0,
+        layer0: flat0,
         upper_width: upper_width as u32,
         upper_start,
-        upper,
+        upper: flat_upper,
     }
 }

@@ -2,7 +2,8 @@
 
 use std::collections::BinaryHeap;
 
-use super::vectors::{Vectors, dot};
+use super::Vectors;
+use super::simd::dot;
 use super::{Hit, Worst};
 
 /// The `k` vectors with the highest inner product with `query`, best first, leaving out `exclude`.

@@ -1,9 +1,8 @@
 //! The frozen HNSW graph: neighbour lists in flat `u32` arrays, searched with a reusable scratch buffer and no locks.
 
-use std::collections::BinaryHeap;
-
-use super::vectors::{Vectors, dot};
-use super::{Best, Hit, Worst};
+use super::simd::dot;
+use super::walk::{Links, Scratch};
+use super::{Hit, Vectors};
 
 /// Marks an unused slot in a fixed-width neighbour list.
 pub const NONE: u32 = u32::MAX;
@@ -21,38 +20,6 @@ pub struct Graph {
     pub(crate) upper: Vec<u32>,
 }
 
-/// Per-searcher buffers reused across searches: a visited array stamped with an epoch, and two heaps.
-#[derive(Debug, Default)]
-pub struct Scratch {
-    visited: Vec<u32>,
-    epoch: u32,
-    candidates: BinaryHeap<Best>,
-    results: BinaryHeap<Worst>,
-}
-
-impl Scratch {
-    fn start(&mut self, len: usize) {
-        if self.visited.len() != len || self.epoch == u32::MAX {
-            self.visited = vec![0; len];
-            self.epoch = 0;
-        }
-        self.epoch += 1;
-        self.candidates.clear();
-        self.results.clear();
-    }
-
-    /// Marks a node visited; false if it already was in this search.
-    fn visit(&mut self, node: u32) -> bool {
-        let slot = &mut self.visited[node as usize];
-        if *slot == self.epoch {
-            false
-        } else {
-            *slot = self.epoch;
-            true
-        }
-    }
-}
-
 impl Graph {
     pub fn len(&self) -> usize {
         self.levels.len()
@@ -64,20 +31,6 @@ impl Graph {
 
     pub fn max_level(&self) -> u8 {
         self.levels.get(self.entry as usize).copied().unwrap_or(0)
-    }
-
-    /// The neighbours of `node` on `level`.
-    fn neighbours(&self, node: u32, level: u8) -> impl Iterator<Item = u32> + '_ {
-        let list = if level == 0 {
-            let width = self.layer0_width as usize;
-            let start = node as usize * width;
-            &self.layer0[start..start + width]
-        } else {
-            let width = self.upper_width as usize;
-            let start = self.upper_start[node as usize] as usize + (level as usize - 1) * width;
-            &self.upper[start..start + width]
-        };
-        list.iter().copied().take_while(|&n| n != NONE)
     }
 
     /// The `k` best nodes for `query`, best first, leaving out `exclude`; `ef` candidates are kept on layer 0.
@@ -101,54 +54,32 @@ impl Graph {
             score: dot(query, vectors.row(self.entry as usize)),
         };
         for level in (1..=self.max_level()).rev() {
-            let mut improved = true;
-            while improved {
-                improved = false;
-                for node in self.neighbours(best.index, level) {
-                    let score = dot(query, vectors.row(node as usize));
-                    if score > best.score {
-                        best = Hit { index: node, score };
-                        improved = true;
-                    }
-                }
-            }
+            best = scratch.greedy(self, vectors, query, best, level);
         }
-        scratch.start(self.len());
-        scratch.visit(best.index);
-        scratch.candidates.push(Best(best));
-        scratch.results.push(Worst(best));
-        while let Some(Best(candidate)) = scratch.candidates.pop() {
-            let worst = scratch.results.peek().map_or(f32::MIN, |w| w.0.score);
-            if candidate.score < worst && scratch.results.len() >= ef {
-                break;
-            }
-            for node in self.neighbours(candidate.index, 0) {
-                if !scratch.visit(node) {
-                    continue;
-                }
-                let hit = Hit {
-                    index: node,
-                    score: dot(query, vectors.row(node as usize)),
-                };
-                let worst = scratch.results.peek().map_or(f32::MIN, |w| w.0.score);
-                if scratch.results.len() < ef || hit.score > worst {
-                    scratch.candidates.push(Best(hit));
-                    scratch.results.push(Worst(hit));
-                    if scratch.results.len() > ef {
-                        scratch.results.pop();
-                    }
-                }
-            }
-        }
+        scratch.search_layer(self, vectors, query, best, 0, ef);
         let mut hits: Vec<Hit> = scratch
-            .results
-            .drain()
-            .map(|w| w.0)
+            .take_results()
             .filter(|h| Some(h.index as usize) != exclude)
             .collect();
         hits = super::sorted(hits);
         hits.truncate(k);
         hits
+    }
+}
+
+impl Links for Graph {
+    fn neighbours_into(&self, node: u32, layer: u8, into: &mut Vec<u32>) {
+        let list = if layer == 0 {
+            let width = self.layer0_width as usize;
+            let start = node as usize * width;
+            &self.layer0[start..start + width]
+        } else {
+            let width = self.upper_width as usize;
+            let start = self.upper_start[node as usize] as usize + (layer as usize - 1) * width;
+            &self.upper[start..start + width]
+        };
+        into.clear();
+        into.extend(list.iter().copied().take_while(|&n| n != NONE));
     }
 }
 

@@ -1,21 +1,24 @@
-//! Nearest-neighbour search over product vectors: an HNSW graph (built by `hnsw_rs`, searched in our own flat layout) and the exact oracle.
+//! Nearest-neighbour search over product vectors: an HNSW graph (built on all cores, searched in flat arrays) and the exact oracle.
 //!
-//! `hnsw_rs` builds the graph; [`graph::Graph`] is a frozen copy of it in flat arrays, which is what
-//! is searched and persisted. This keeps `hnsw_rs`'s types and lifetimes out of the rest of the
-//! program, loads with a few reads instead of rebuilding, and avoids `hnsw_rs`'s per-search
-//! allocations and locks (see the README's benchmarks).
+//! [`build`] inserts the products into neighbour lists behind per-node locks and freezes them into
+//! a [`graph::Graph`]: flat arrays, which is what is searched and persisted. It loads with a few
+//! reads, and a search walks it with reusable buffers, without locks or allocation per visited
+//! node. `hnsw_rs` is the reference it is measured against (tests and `benches/hot_paths.rs`).
 
 mod build;
 pub mod exact;
 pub mod graph;
 mod reach;
+mod simd;
 pub mod vectors;
+mod walk;
 
 use std::cmp::Ordering;
 
 pub use build::build;
-pub use graph::{Graph, Scratch};
+pub use graph::Graph;
 pub use vectors::Vectors;
+pub use walk::Scratch;
 
 /// HNSW parameters, named as in Malkov & Yashunin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

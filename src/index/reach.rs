@@ -1,8 +1,8 @@
 //! Making layer 0 strongly connected: every node reachable from the entry point, and the entry point from every node.
 //!
-//! `hnsw_rs` can leave nodes that no search reaches, or that a search cannot leave: its neighbour
+//! An HNSW build can leave nodes that no search reaches, or that a search cannot leave: neighbour
 //! pruning keeps only one of a set of identical vectors and drops everything else (a duplicate is
-//! never farther than the rest), and its parallel insertion can leave the entry point with no links.
+//! never farther than the rest), and a parallel insertion can leave the entry point with no links.
 //! A search starts on layer 0 wherever the upper layers led it, so both directions matter: one walk
 //! each way finds the nodes at fault, and each gets one link to or from its nearest good node.
 
@@ -14,12 +14,12 @@ pub fn connect(
     layer0: &mut [Vec<u32>],
     entry: u32,
     width: usize,
-    nearest: impl Fn(usize) -> Vec<u32>,
+    mut nearest: impl FnMut(usize) -> Vec<u32>,
 ) -> usize {
     if layer0.is_empty() {
         return 0;
     }
-    link_from_entry(layer0, entry, width, &nearest) + link_to_entry(layer0, entry, &nearest)
+    link_from_entry(layer0, entry, width, &mut nearest) + link_to_entry(layer0, entry, &mut nearest)
 }
 
 /// Gives each node no walk from `entry` reaches a link in from its nearest reached node.
@@ -27,7 +27,7 @@ fn link_from_entry(
     layer0: &mut [Vec<u32>],
     entry: u32,
     width: usize,
-    nearest: &impl Fn(usize) -> Vec<u32>,
+    nearest: &mut impl FnMut(usize) -> Vec<u32>,
 ) -> usize {
     let mut reached = vec![false; layer0.len()];
     let mut stack = Vec::new();
@@ -55,7 +55,7 @@ fn link_from_entry(
 fn link_to_entry(
     layer0: &mut [Vec<u32>],
     entry: u32,
-    nearest: &impl Fn(usize) -> Vec<u32>,
+    nearest: &mut impl FnMut(usize) -> Vec<u32>,
 ) -> usize {
     let mut linked_from: Vec<Vec<u32>> = vec![Vec::new(); layer0.len()];
     for (node, list) in layer0.iter().enumerate() {

@@ -61,6 +61,66 @@ fn hnsw_recall_against_exact_is_high() {
     assert!(mean >= 0.98, "recall@10 {mean}");
 }
 
+/// Mean recall@10 over `queries` of `search(query, ef)`.
+fn mean_recall(
+    vectors: &Vectors,
+    queries: &[Vec<f32>],
+    mut search: impl FnMut(&[f32]) -> Vec<u32>,
+) -> f64 {
+    let total: f64 = queries
+        .iter()
+        .map(|query| {
+            let found = search(query);
+            let truth = exact::search(vectors, query, 10, None);
+            truth.iter().filter(|t| found.contains(&t.index)).count() as f64 / truth.len() as f64
+        })
+        .sum();
+    total / queries.len() as f64
+}
+
+#[test]
+fn the_graph_finds_as_many_true_neighbours_as_hnsw_rs_at_the_same_ef() {
+    use hnsw_rs::prelude::{DistDot, Hnsw};
+    let vectors = clustered(6000, 64, 11);
+    // Between two products, normalised: farther from every product than a product is, like a
+    // typed query, so that a small ef leaves room for the graphs to differ.
+    let queries: Vec<Vec<f32>> = (0..300)
+        .map(|i| {
+            let (a, b) = (vectors.row(i * 7), vectors.row(i * 11 + 3));
+            let mid: Vec<f32> = a.iter().zip(b).map(|(x, y)| x + y).collect();
+            let norm = mid.iter().map(|x| x * x).sum::<f32>().sqrt();
+            mid.iter().map(|x| x / norm).collect()
+        })
+        .collect();
+    let ef = 16;
+    let graph = build(&vectors, PARAMS, &mut |_, _| {});
+    let mut scratch = Scratch::default();
+    let ours = mean_recall(&vectors, &queries, |query| {
+        let hits = graph.search(&vectors, query, 10, ef, None, &mut scratch);
+        hits.iter().map(|h| h.index).collect()
+    });
+    let reference: Hnsw<f32, DistDot> = Hnsw::new(
+        PARAMS.m,
+        vectors.len(),
+        16,
+        PARAMS.ef_construction,
+        DistDot {},
+    );
+    let rows: Vec<(&[f32], usize)> = (0..vectors.len()).map(|i| (vectors.row(i), i)).collect();
+    reference.parallel_insert_slice(&rows);
+    let theirs = mean_recall(&vectors, &queries, |query| {
+        let hits = reference.search(query, 10, ef);
+        hits.iter().map(|n| n.d_id as u32).collect()
+    });
+    // hnsw_rs cuts an overfull list to its nearest links, where this build (like faiss and
+    // hnswlib) keeps links in different directions: its lists stay fuller, so at the same ef it
+    // scores more nodes and finds a little more (0.81 against 0.81-0.83 here).
+    assert!(
+        ours >= theirs - 0.04,
+        "recall@10 at ef {ef}: ours {ours:.4}, hnsw_rs {theirs:.4}"
+    );
+}
+
 #[test]
 fn duplicates_one_and_zero_vectors_work() {
     let one = clustered(1, 16, 3);

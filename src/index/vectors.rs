@@ -1,4 +1,4 @@
-//! Vectors in one contiguous buffer, owned or mapped from a cache file, and the inner product that scores them.
+//! Vectors in one contiguous buffer, owned or mapped from a cache file.
 
 use crate::mapped::MappedBytes;
 
@@ -107,26 +107,6 @@ impl std::fmt::Debug for Vectors {
     }
 }
 
-/// Inner product, with independent accumulators so the compiler can use SIMD lanes.
-#[inline]
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    const LANES: usize = 16;
-    let mut acc = [0.0f32; LANES];
-    let (a_chunks, b_chunks) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let tail: f32 = a_chunks
-        .remainder()
-        .iter()
-        .zip(b_chunks.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (ca, cb) in a_chunks.zip(b_chunks) {
-        for lane in 0..LANES {
-            acc[lane] += ca[lane] * cb[lane];
-        }
-    }
-    acc.iter().sum::<f32>() + tail
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,16 +131,6 @@ mod tests {
             assert!(format!("{mapped:?}").contains(place), "{mapped:?}");
             let ragged = map.slice(offset..bytes.len() - 4).unwrap();
             assert!(Vectors::from_mapped(3, ragged).is_none());
-        }
-    }
-
-    #[test]
-    fn dot_matches_the_plain_sum_for_any_length() {
-        for len in [1, 15, 16, 17, 384] {
-            let a: Vec<f32> = (0..len).map(|i| (i as f32 * 0.37).sin()).collect();
-            let b: Vec<f32> = (0..len).map(|i| (i as f32 * 0.11).cos()).collect();
-            let plain: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-            assert!((dot(&a, &b) - plain).abs() < 1e-4, "len {len}");
         }
     }
 }

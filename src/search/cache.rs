@@ -94,9 +94,14 @@ pub fn write_vectors(path: &Path, model_id: &str, keys: &[u128], vectors: &Vecto
     writer.commit()
 }
 
-/// The graph's key: every entry key in order, and the build parameters.
+/// Which build made a cached graph: raised when the build changes the graph it makes, so that
+/// graphs from an earlier one are built again (2: our own insertion replaced `hnsw_rs`'s).
+const GRAPH_BUILD: u64 = 2;
+
+/// The graph's key: the build, every entry key in order, and the build parameters.
 pub fn graph_key(keys: &[u128], params: Params) -> u128 {
     let mut hasher = Xxh3::new();
+    hasher.update(&GRAPH_BUILD.to_ne_bytes());
     hasher.update(bytemuck::cast_slice(keys));
     hasher.update(&(params.m as u64).to_ne_bytes());
     hasher.update(&(params.ef_construction as u64).to_ne_bytes());
