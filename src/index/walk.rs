@@ -20,6 +20,18 @@ fn rows<'a>(vectors: &'a Vectors) -> impl Fn(u32) -> &'a [f32] + 'a {
     move |node| &flat[node as usize * dim..(node as usize + 1) * dim]
 }
 
+/// Keeps `hit` among the `ef` best results, and as a candidate to expand, if it is good enough.
+fn offer(candidates: &mut BinaryHeap<Best>, results: &mut BinaryHeap<Worst>, hit: Hit, ef: usize) {
+    let worst = results.peek().map_or(f32::MIN, |w| w.0.score);
+    if results.len() < ef || hit.score > worst {
+        candidates.push(Best(hit));
+        results.push(Worst(hit));
+        if results.len() > ef {
+            results.pop();
+        }
+    }
+}
+
 /// Per-walker buffers reused across searches: a visited array stamped with an epoch, two heaps,
 /// the list being expanded and its nodes not yet visited.
 #[derive(Debug, Default)]
@@ -108,19 +120,25 @@ impl Scratch {
                     self.unvisited.push(node);
                 }
             }
-            for &node in &self.unvisited {
-                let hit = Hit {
-                    index: node,
-                    score: dot(query, row(node)),
-                };
-                let worst = self.results.peek().map_or(f32::MIN, |w| w.0.score);
-                if self.results.len() < ef || hit.score > worst {
-                    self.candidates.push(Best(hit));
-                    self.results.push(Worst(hit));
-                    if self.results.len() > ef {
-                        self.results.pop();
-                    }
+            // Scored four at a time, so that four rows are read at once (`simd::dot4`).
+            let mut groups = self.unvisited.chunks_exact(4);
+            for group in &mut groups {
+                let scores = simd::dot4(query, [group[0], group[1], group[2], group[3]].map(&row));
+                for (&index, score) in group.iter().zip(scores) {
+                    offer(
+                        &mut self.candidates,
+                        &mut self.results,
+                        Hit { index, score },
+                        ef,
+                    );
                 }
+            }
+            for &index in groups.remainder() {
+                let hit = Hit {
+                    index,
+                    score: dot(query, row(index)),
+                };
+                offer(&mut self.candidates, &mut self.results, hit, ef);
             }
         }
         self.list = list;
