@@ -1,8 +1,8 @@
 //! Building the HNSW graph: nodes inserted on all cores into neighbour lists behind one lock each, then frozen into [`Graph`].
 //!
-//! The insertion is Malkov & Yashunin's, with the neighbour heuristic and list sizes hnswlib uses:
-//! a new node keeps at most M links on each layer (chosen so that they point in different
-//! directions), and a list that a new link overfills is pruned the same way to M (2M on layer 0).
+//! The insertion is Malkov & Yashunin's, with the neighbour heuristic and list sizes faiss uses:
+//! a new node keeps at most M links on each upper layer and 2M on layer 0 (chosen so that they
+//! point in different directions), and a list that a new link overfills is pruned the same way.
 //! Lists are read and written under their own node's lock, so threads meet only when they touch
 //! the same node; the search inside the build walks with the same reusable visited stamps as the
 //! frozen graph's.
@@ -136,7 +136,7 @@ impl<'a> Building<'a> {
         let level = self.levels[node as usize];
         let (entry, top_level) = *lock(&self.top);
         let query = self.vectors.row(node as usize);
-        let mut best = self.descend(query, entry, top_level, level + 1, scratch);
+        let mut best = scratch.descend(self, self.vectors, query, entry, top_level, level + 1);
         for layer in (0..=level.min(top_level)).rev() {
             let mut found = self.search_layer(query, best, layer, scratch);
             found.retain(|hit| hit.index != node);
@@ -156,22 +156,6 @@ impl<'a> Building<'a> {
                 *top = (node, level);
             }
         }
-    }
-
-    /// Walks down from the entry point to `down_to`, and returns the node best for `query` there.
-    fn descend(
-        &self,
-        query: &[f32],
-        entry: u32,
-        top_level: u8,
-        down_to: u8,
-        scratch: &mut Scratch,
-    ) -> Hit {
-        let mut best = self.score(query, entry);
-        for layer in (down_to..=top_level).rev() {
-            best = scratch.greedy(self, self.vectors, query, best, layer);
-        }
-        best
     }
 
     /// The `ef_construction` nodes best for `query` on `layer`, best first, found from `entry`.
@@ -248,7 +232,7 @@ impl<'a> Building<'a> {
     /// The best nodes for `query` on layer 0, searched from the entry point.
     fn nearest(&self, query: &[f32], scratch: &mut Scratch) -> Vec<u32> {
         let (entry, top_level) = *lock(&self.top);
-        let start = self.descend(query, entry, top_level, 1, scratch);
+        let start = scratch.descend(self, self.vectors, query, entry, top_level, 1);
         self.search_layer(query, start, 0, scratch)
             .into_iter()
             .map(|hit| hit.index)

@@ -1,6 +1,5 @@
 //! The frozen HNSW graph: neighbour lists in flat `u32` arrays, searched with a reusable scratch buffer and no locks.
 
-use super::simd::dot;
 use super::walk::{Links, Scratch};
 use super::{Hit, Vectors};
 
@@ -49,13 +48,7 @@ impl Graph {
         // One extra slot so that leaving out `exclude` still leaves k.
         let wanted = k + usize::from(exclude.is_some());
         let ef = ef.max(wanted);
-        let mut best = Hit {
-            index: self.entry,
-            score: dot(query, vectors.row(self.entry as usize)),
-        };
-        for level in (1..=self.max_level()).rev() {
-            best = scratch.greedy(self, vectors, query, best, level);
-        }
+        let best = scratch.descend(self, vectors, query, self.entry, self.max_level(), 1);
         scratch.search_layer(self, vectors, query, best, 0, ef);
         let mut hits: Vec<Hit> = scratch
             .take_results()

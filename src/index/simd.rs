@@ -6,22 +6,43 @@
 //! has is chosen per call (the check is a load of a cached flag).
 #![allow(unsafe_code)]
 
-/// Inner product of two slices of the same length.
+/// The widest instruction set the inner products may use on this CPU.
+#[derive(Clone, Copy)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+enum Widest {
+    Avx512,
+    Avx2Fma,
+    Baseline,
+}
+
+/// Found once per call; `is_x86_feature_detected!` caches the CPU's answer, so this is a load.
 #[inline]
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+fn widest() -> Widest {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU has AVX-512F, checked just above.
-            return unsafe { dot_avx512(a, b) };
+            return Widest::Avx512;
         }
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
-            // SAFETY: the CPU has AVX2 and FMA, checked just above.
-            return unsafe { dot_avx2(a, b) };
+            return Widest::Avx2Fma;
         }
     }
-    dot_lanes::<16, false>(a, b)
+    Widest::Baseline
+}
+
+/// Inner product of two slices of the same length.
+#[inline]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    match widest() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `widest` found AVX-512F on this CPU.
+        Widest::Avx512 => unsafe { dot_avx512(a, b) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `widest` found AVX2 and FMA on this CPU.
+        Widest::Avx2Fma => unsafe { dot_avx2(a, b) },
+        _ => dot_lanes::<16, false>(a, b),
+    }
 }
 
 /// The inner product with `LANES` independent accumulators, which the compiler maps to vector
@@ -83,19 +104,15 @@ fn dot_avx512(a: &[f32], b: &[f32]) -> f32 {
 /// rows' loads from memory are in flight at once, where one row at a time waits for each.
 #[inline]
 pub fn dot4(query: &[f32], rows: [&[f32]; 4]) -> [f32; 4] {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU has AVX-512F, checked just above.
-            return unsafe { dot4_avx512(query, rows) };
-        }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
-            // SAFETY: the CPU has AVX2 and FMA, checked just above.
-            return unsafe { dot4_avx2(query, rows) };
-        }
+    match widest() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `widest` found AVX-512F on this CPU.
+        Widest::Avx512 => unsafe { dot4_avx512(query, rows) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `widest` found AVX2 and FMA on this CPU.
+        Widest::Avx2Fma => unsafe { dot4_avx2(query, rows) },
+        _ => rows.map(|row| dot(query, row)),
     }
-    rows.map(|row| dot(query, row))
 }
 
 /// `dot4` with `LANES` fused accumulators per row, for lengths that are a multiple of `LANES`

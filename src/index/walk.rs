@@ -63,8 +63,29 @@ impl Scratch {
         fresh
     }
 
+    /// Walks down from `entry` on `from_level` to `down_to`, on each layer greedily, and returns
+    /// the node best for `query` where it stops.
+    pub fn descend(
+        &mut self,
+        links: &impl Links,
+        vectors: &Vectors,
+        query: &[f32],
+        entry: u32,
+        from_level: u8,
+        down_to: u8,
+    ) -> Hit {
+        let mut best = Hit {
+            index: entry,
+            score: dot(query, vectors.row(entry as usize)),
+        };
+        for layer in (down_to..=from_level).rev() {
+            best = self.greedy(links, vectors, query, best, layer);
+        }
+        best
+    }
+
     /// Moves on `layer` from `best` to a neighbour better for `query` for as long as there is one.
-    pub fn greedy(
+    fn greedy(
         &mut self,
         links: &impl Links,
         vectors: &Vectors,
