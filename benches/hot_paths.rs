@@ -12,6 +12,7 @@ use hnsw_rs::prelude::{DistDot, Hnsw};
 use lookalike::cli::Common;
 use lookalike::cmd::Context;
 use lookalike::cmd::bench::queries;
+use lookalike::embed::Threads;
 use lookalike::embed::bulk::Batching;
 use lookalike::index::{self, Method, Params, Scratch, Vectors, exact};
 use lookalike::search::{open, open_corpus_with_model};
@@ -48,7 +49,8 @@ fn hot_paths(c: &mut Criterion) {
     let n = corpus.catalog.len();
 
     let mut next = 0usize;
-    c.bench_function("query embedding (one thread)", |b| {
+    let query_threads = Threads::AtMost(options.settings.config.embed.query_threads).count();
+    c.bench_function(&format!("query embedding ({query_threads} threads)"), |b| {
         b.iter(|| {
             next = (next + 1) % texts.len();
             engine.embed_query(&texts[next]).expect("query embeds")

@@ -45,6 +45,7 @@ pub struct FieldMapping {
 pub struct EmbedConfig {
     pub template: String,
     pub batch_size: usize,
+    pub query_threads: usize,
 }
 
 impl Default for EmbedConfig {
@@ -52,6 +53,7 @@ impl Default for EmbedConfig {
         Self {
             template: "{title_without_brand}. {description} {tags}".into(),
             batch_size: 32,
+            query_threads: 2,
         }
     }
 }
@@ -246,6 +248,11 @@ impl Settings {
             "a number of at least 1",
         )?;
         check(
+            config.embed.query_threads > 0,
+            "embed.query_threads",
+            "a number of at least 1",
+        )?;
+        check(
             (2..=128).contains(&config.index.m),
             "index.m",
             "a number from 2 to 128",
@@ -351,6 +358,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("index.m") && err.contains("line 2"), "{err}");
+        let err = Settings::parse("[embed]\nbatch_size = 8\nquery_threads = 0\n", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("embed.query_threads") && err.contains("line 3"),
+            "{err}"
+        );
     }
 
     #[test]

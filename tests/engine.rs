@@ -59,7 +59,7 @@ fn content_words(text: &str) -> std::collections::HashSet<String> {
 fn embedding_matches_reference_vectors() {
     let reference: serde_json::Value =
         serde_json::from_str(include_str!("data/reference_vectors.json")).unwrap();
-    let mut embedder = OnnxEmbedder::load(&common::model_files(), Threads::One).unwrap();
+    let mut embedder = OnnxEmbedder::load(&common::model_files(), Threads::AtMost(1)).unwrap();
     for item in reference.as_array().unwrap() {
         let text = item["text"].as_str().unwrap();
         let expected: Vec<f32> = item["vector"]

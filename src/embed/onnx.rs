@@ -16,10 +16,21 @@ use crate::error::{Error, Result};
 /// How many intra-op threads a model session uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Threads {
-    /// One thread: lowest latency for single live queries.
-    One,
+    /// This many, and at most one per core: live queries (`embed.query_threads`).
+    AtMost(usize),
     /// Every core: highest throughput for bulk embedding.
     All,
+}
+
+impl Threads {
+    /// The number of threads this asks for on this machine.
+    pub fn count(self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        match self {
+            Self::AtMost(wanted) => wanted.clamp(1, cores),
+            Self::All => cores,
+        }
+    }
 }
 
 /// ONNX Runtime allows one environment per process; it is made on first use and shared.
@@ -100,14 +111,10 @@ impl OnnxEmbedder {
         let user_model = UserDefinedEmbeddingModel::new(read(&files.model)?, tokenizer_files)
             .with_pooling(Pooling::Mean)
             .with_quantization(QuantizationMode::Static);
-        let intra_threads = match threads {
-            Threads::One => 1,
-            Threads::All => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
-        };
         let options = InitOptionsUserDefined::new()
             .with_environment(environment)
             .with_max_length(MAX_TOKENS)
-            .with_intra_threads(intra_threads);
+            .with_intra_threads(threads.count());
         let model = TextEmbedding::try_new_from_user_defined(user_model, options).map_err(|e| {
             Error::Model(format!(
                 "cannot load the model from {}: {e}; run `lookalike setup` to reinstall it",

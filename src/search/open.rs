@@ -380,7 +380,7 @@ pub fn open_corpus_with_model(
     )
 }
 
-/// Opens a catalog with the real model: all cores for bulk embedding, one thread for queries.
+/// Opens a catalog with the real model: all cores for bulk embedding, `embed.query_threads` for queries.
 /// The query model loads on a thread of its own while the catalog opens, so neither waits on the other.
 pub fn open(
     options: &OpenOptions,
@@ -390,7 +390,8 @@ pub fn open(
     let (opened, embedder) = std::thread::scope(|scope| {
         let query_model = scope.spawn(|| {
             let start = Instant::now();
-            OnnxEmbedder::load(files, Threads::One).map(|embedder| (embedder, start.elapsed()))
+            let threads = Threads::AtMost(options.settings.config.embed.query_threads);
+            OnnxEmbedder::load(files, threads).map(|embedder| (embedder, start.elapsed()))
         });
         let opened = open_corpus_with_model(options, files, progress);
         if opened.is_ok() && !query_model.is_finished() {

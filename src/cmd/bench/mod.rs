@@ -1,6 +1,7 @@
 //! `lookalike bench`: embedding throughput (length-grouped vs plain), index build, cold vs warm start, latency percentiles and recall, in one run.
 
 mod export;
+mod heap;
 pub mod queries;
 mod stats;
 
@@ -19,7 +20,7 @@ use crate::embed::{Embedder, OnnxEmbedder, Threads};
 use crate::error::{Error, Result};
 use crate::index::{self, Hit, Method, Params, Scratch, exact, recall};
 use crate::search::{Corpus, open, open_corpus_with_model};
-use stats::{Percentiles, peak_rss_mb, reset_peak_rss};
+use stats::{PeakRss, Percentiles};
 
 /// One embedding pass over the sample: rate and the memory it peaked at.
 struct EmbedPass {
@@ -32,15 +33,16 @@ fn embed_pass(
     texts: &[&str],
     batch_size: usize,
     batching: Batching,
+    rss: &mut PeakRss,
 ) -> Result<EmbedPass> {
     let mut embedder = OnnxEmbedder::load(files, Threads::All)?;
     embedder.embed_batch(&texts[..texts.len().min(8)])?;
-    reset_peak_rss();
+    rss.restart();
     let start = Instant::now();
     embed_all(&mut embedder, texts, batch_size, batching, &mut |_, _| {})?;
     Ok(EmbedPass {
         products_per_s: texts.len() as f64 / start.elapsed().as_secs_f64(),
-        peak_rss_mb: peak_rss_mb(),
+        peak_rss_mb: rss.segment(),
     })
 }
 
@@ -140,11 +142,19 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         "embedding {} texts, plain batches then length-grouped",
         sample.len()
     ));
-    let plain = embed_pass(&files, &sample, batch_size, Batching::InOrder)?;
-    let grouped = embed_pass(&files, &sample, batch_size, Batching::LengthGrouped)?;
+    let mut rss = PeakRss::default();
+    let plain = embed_pass(&files, &sample, batch_size, Batching::InOrder, &mut rss)?;
+    let grouped = embed_pass(
+        &files,
+        &sample,
+        batch_size,
+        Batching::LengthGrouped,
+        &mut rss,
+    )?;
 
     note("warm start: cached vectors and index, query model, first answer");
-    reset_peak_rss();
+    heap::release_freed();
+    rss.restart();
     let start = Instant::now();
     let (mut engine, warm_report) = open(&options, &files, &mut |_| {})?;
     let warm_opened = start.elapsed();
@@ -182,7 +192,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
             start.elapsed()
         })
         .collect();
-    let serving_peak_rss = peak_rss_mb();
+    let serving_peak_rss = rss.segment();
     let item_queries: Vec<(Vec<f32>, Option<usize>)> = positions
         .iter()
         .take(1000)
@@ -226,6 +236,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
     let embed = Percentiles::of(&mut embed_latency);
     let item = Percentiles::of(&mut item_latency);
     let total_index = embed_all_estimate + build_time;
+    let query_threads = Threads::AtMost(options.settings.config.embed.query_threads).count();
     let result = json!({
         "catalog": corpus.catalog.path.display().to_string(),
         "products": n,
@@ -258,12 +269,12 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
             "warm_query_model_s": warm_report.query_model_time.as_secs_f64(),
             "warm_first_answer_s": warm_first_answer.as_secs_f64(),
         },
-        "text_query": { "queries": text_queries.len(), "end_to_end": text, "embed": embed },
+        "text_query": { "queries": text_queries.len(), "end_to_end": text, "embed": embed, "embed_threads": query_threads },
         "product_query": { "queries": positions.len(), "latency": item },
         "exact_search_ms": exact_search_ms,
         "recall_at_10": sweep.iter().map(|(ef, t, i)| json!({"ef_search": ef, "text": t, "product": i})).collect::<Vec<_>>(),
         "serving_peak_rss_mb": serving_peak_rss,
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb": rss.whole_run(),
     });
     if let Some(dir) = &args.export {
         let queries: Vec<Vec<f32>> = query_vectors.into_iter().map(|(q, _)| q).collect();
@@ -324,7 +335,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         )?;
         writeln!(
             out,
-            "text query         {text}  (embed alone: p50 {:.3} ms; {} queries; ef {})",
+            "text query         {text}  (embed alone: p50 {:.3} ms, threads {query_threads}; {} queries; ef {})",
             embed.p50_ms,
             text_queries.len(),
             params.ef_search_text
@@ -347,7 +358,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
             out,
             "peak RSS           serving (warm open + queries) {}; whole run {}",
             mb(serving_peak_rss),
-            mb(peak_rss_mb())
+            mb(rss.whole_run())
         )
     })())
 }

@@ -1,4 +1,4 @@
-//! Small measuring helpers: percentiles of durations, and the process's peak memory (Linux `/proc`).
+//! Small measuring helpers: percentiles of durations, and the process's peak memory by segment and for the whole run (Linux `/proc`).
 
 use std::time::Duration;
 
@@ -39,17 +39,42 @@ impl std::fmt::Display for Percentiles {
     }
 }
 
-/// Peak resident memory of this process so far, in MB (None where /proc is not there).
-pub fn peak_rss_mb() -> Option<f64> {
+/// Peak resident memory of this process since the last reset, in MB (None where /proc is not there).
+fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
 
-/// Resets the peak so the next [`peak_rss_mb`] measures from now (Linux: clear_refs 5).
-pub fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
+/// The process's peak resident memory, measured in segments (Linux: clear_refs 5 restarts the
+/// kernel's peak), keeping the peak of every segment so far for the whole run's figure.
+#[derive(Default)]
+pub struct PeakRss {
+    before: Option<f64>,
+}
+
+impl PeakRss {
+    /// Starts a new segment: the next [`PeakRss::segment`] measures from now.
+    pub fn restart(&mut self) {
+        self.before = self.whole_run();
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+    }
+
+    /// The peak since the last restart, in MB. A method, so that a segment is read only through
+    /// the tracker that restarts it.
+    #[allow(clippy::unused_self)]
+    pub fn segment(&self) -> Option<f64> {
+        peak_rss_mb()
+    }
+
+    /// The peak of the whole run so far, in MB.
+    pub fn whole_run(&self) -> Option<f64> {
+        match (self.before, peak_rss_mb()) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 #[cfg(test)]
