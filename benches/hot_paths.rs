@@ -49,7 +49,7 @@ fn hot_paths(c: &mut Criterion) {
     let n = corpus.catalog.len();
 
     let mut next = 0usize;
-    let query_threads = Threads::AtMost(options.settings.config.embed.query_threads).count();
+    let query_threads = Threads::for_queries(&options.settings.config.embed).count();
     c.bench_function(&format!("query embedding ({query_threads} threads)"), |b| {
         b.iter(|| {
             next = (next + 1) % texts.len();

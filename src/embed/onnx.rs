@@ -11,6 +11,7 @@ use fastembed::{
 use super::library_check;
 use super::provision::ModelFiles;
 use super::{Embedder, MAX_TOKENS};
+use crate::config::EmbedConfig;
 use crate::error::{Error, Result};
 
 /// How many intra-op threads a model session uses.
@@ -23,6 +24,11 @@ pub enum Threads {
 }
 
 impl Threads {
+    /// The threads of the session that embeds typed queries, as `embed.query_threads` sets them.
+    pub fn for_queries(embed: &EmbedConfig) -> Self {
+        Self::AtMost(embed.query_threads)
+    }
+
     /// The number of threads this asks for on this machine.
     pub fn count(self) -> usize {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);

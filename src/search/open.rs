@@ -390,7 +390,7 @@ pub fn open(
     let (opened, embedder) = std::thread::scope(|scope| {
         let query_model = scope.spawn(|| {
             let start = Instant::now();
-            let threads = Threads::AtMost(options.settings.config.embed.query_threads);
+            let threads = Threads::for_queries(&options.settings.config.embed);
             OnnxEmbedder::load(files, threads).map(|embedder| (embedder, start.elapsed()))
         });
         let opened = open_corpus_with_model(options, files, progress);

@@ -236,7 +236,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
     let embed = Percentiles::of(&mut embed_latency);
     let item = Percentiles::of(&mut item_latency);
     let total_index = embed_all_estimate + build_time;
-    let query_threads = Threads::AtMost(options.settings.config.embed.query_threads).count();
+    let query_threads = Threads::for_queries(&options.settings.config.embed).count();
     let result = json!({
         "catalog": corpus.catalog.path.display().to_string(),
         "products": n,
