@@ -44,7 +44,7 @@ fn hot_paths(c: &mut Criterion) {
     let vectors: Vec<Vec<f32>> = texts
         .iter()
         .take(100)
-        .map(|q| engine.embed_query(q).expect("query embeds").0)
+        .map(|q| engine.embed_query(q).expect("query embeds").vector)
         .collect();
     let n = corpus.catalog.len();
 

@@ -63,6 +63,8 @@ pub enum Command {
     Similar(SimilarArgs),
     /// Measure embedding, indexing, start-up, latency and recall on a catalog, in one run
     Bench(BenchArgs),
+    /// List the interactive app's key commands: their `[keys]` names, keys and what they do
+    Keys,
     /// Write a synthetic catalog of N products (deterministic for a seed), for scale tests
     GenCatalog(GenCatalogArgs),
 }

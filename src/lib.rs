@@ -4,11 +4,13 @@
 //! - [`catalog`]: products, and reading JSON / JSON Lines / CSV / TSV catalogs.
 //! - [`config`]: the typed configuration; [`paths`]: where files are kept; [`error`]: typed errors.
 //! - [`embed`]: the ONNX sentence model, bulk embedding, and provisioning of model and runtime.
-//! - [`index`]: the HNSW graph and the exact oracle; [`store`]: checked cache files, read through [`mapped`].
-//! - [`safe_text`]: product text made harmless for terminals; [`par`]: a parallel map for bulk work.
+//! - [`index`]: the HNSW graph and the exact oracle; [`store`]: checked cache files, read through
+//!   [`mapped`] and written through [`atomic_file`].
+//! - [`safe_text`]: product text made harmless for terminals.
 //! - [`search`]: the engine (`catalog` + vectors + index + query embedder), opened with caches.
 //! - `cmd`: the CLI's subcommands; `tui`: the interactive app (feature `tui`).
 
+pub mod atomic_file;
 pub mod catalog;
 pub mod cli;
 pub mod cmd;
@@ -17,7 +19,6 @@ pub mod embed;
 pub mod error;
 pub mod index;
 pub mod mapped;
-pub mod par;
 pub mod paths;
 pub mod safe_text;
 pub mod search;

@@ -1,4 +1,4 @@
-//! Read-only memory maps of cache files, shared by whatever borrows from them: one of the two modules allowed unsafe code (`index::simd` is the other).
+//! Read-only memory maps of cache files, shared by whatever borrows from them: one of the three modules allowed unsafe code (`index::simd` and `cmd::bench::heap` are the others).
 //!
 //! A mapped cache is used where it lies in the page cache instead of being copied into fresh
 //! memory: at a million products, zeroing and filling 1.5 GB for the vectors was most of a warm

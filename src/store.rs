@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::atomic_file::AtomicFile;
 use crate::error::{Error, Result};
 use crate::mapped::MappedBytes;
 
@@ -45,25 +46,6 @@ impl Stamp {
     }
 }
 
-/// In the name of every temporary file, between the target's name and the writer's pid.
-const TEMP_MARK: &str = ".tmp-";
-
-/// Removes the temporary files left in `dir` by writers that died before committing (a SIGKILL,
-/// a power cut). Only safe while no other process can be writing there: the caller holds the
-/// cache dir's lock. Files that cannot be removed are left; they are never read.
-pub fn remove_temp_files(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') && name.contains(TEMP_MARK) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
 /// The header of a payload of `len` bytes with checksum `checksum`.
 fn header(stamp: &Stamp, len: u64, checksum: u64) -> Vec<u8> {
     let mut header = Vec::with_capacity(HEADER_LEN);
@@ -91,9 +73,9 @@ pub fn sealed(stamp: &Stamp, payload: &[u8]) -> Vec<u8> {
 }
 
 /// Writes a payload piece by piece; [`SealedWriter::commit`] seals it and moves it into place.
+/// Dropped before that, it leaves the target as it was.
 pub struct SealedWriter {
-    file: std::io::BufWriter<std::fs::File>,
-    temp: PathBuf,
+    file: std::io::BufWriter<AtomicFile>,
     target: PathBuf,
     stamp: Stamp,
     hasher: Xxh3,
@@ -102,23 +84,9 @@ pub struct SealedWriter {
 
 impl SealedWriter {
     pub fn create(target: &Path, stamp: Stamp) -> Result<Self> {
-        let dir = target.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let temp = dir.join(format!(
-            ".{}{TEMP_MARK}{}-{}",
-            target
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("cache"),
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.subsec_nanos())
-        ));
-        let file = std::fs::File::create(&temp).map_err(|e| Error::io(target, e))?;
+        let file = AtomicFile::create(target).map_err(|e| Error::io(target, e))?;
         let mut writer = Self {
             file: std::io::BufWriter::with_capacity(1 << 20, file),
-            temp,
             target: target.to_path_buf(),
             stamp,
             hasher: Xxh3::new(),
@@ -145,48 +113,73 @@ impl SealedWriter {
         self.write(&value.to_ne_bytes())
     }
 
-    /// Writes the header, flushes to disk and renames over the target.
-    pub fn commit(mut self) -> Result<()> {
+    /// Writes the header in front, then commits the file (synced, renamed over the target).
+    pub fn commit(self) -> Result<()> {
         let header = header(&self.stamp, self.len, self.hasher.digest());
-        let target = self.target.clone();
-        let io = |e| Error::io(&target, e);
-        self.file.flush().map_err(io)?;
-        let file = self.file.get_mut();
+        let io = |e| Error::io(&self.target, e);
+        let mut file = self.file.into_inner().map_err(|e| io(e.into_error()))?;
         file.seek(SeekFrom::Start(0)).map_err(io)?;
         file.write_all(&header).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        std::fs::rename(&self.temp, &self.target).map_err(|e| Error::io(&self.target, e))?;
-        self.temp = PathBuf::new();
-        Ok(())
+        file.commit().map_err(io)
     }
 }
 
-impl Drop for SealedWriter {
-    /// A writer dropped before `commit` (an error, a panic) removes its temporary file.
-    fn drop(&mut self) {
-        if !self.temp.as_os_str().is_empty() {
-            let _ = std::fs::remove_file(&self.temp);
-        }
-    }
-}
-
-/// Why a cache file was not used.
+/// Why a cache file was not used; its text completes "the cache is not used: ...".
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unusable(pub String);
-
-/// Why a cache made from other inputs is not used.
-const STALE: &str = "its inputs changed";
+pub enum Unusable {
+    /// Whole, but made from other inputs: expected whenever they change.
+    Stale,
+    /// The file system refused to read it.
+    Unreadable(String),
+    /// Shorter than a header.
+    NoHeader,
+    /// Not a lookalike cache file at all.
+    Foreign,
+    /// Written by another version of the cache format.
+    Format(u32),
+    /// A lookalike cache of another kind (vectors where a graph was expected).
+    OtherKind,
+    /// Made with another embedding model.
+    OtherModel,
+    /// Its length disagrees with its header: a write cut short, or bytes added.
+    Length { actual: u64, expected: u64 },
+    /// Its payload ends before its contents do.
+    Truncated,
+    /// Its payload goes on after its contents end.
+    Trailing,
+    /// Its checksum does not match its bytes.
+    Checksum,
+    /// Its checksum matches, but what it holds fails a check of its own.
+    Invalid(String),
+}
 
 impl Unusable {
     /// The file is whole, but was made from other inputs: expected whenever they change.
     pub fn is_stale(&self) -> bool {
-        self.0 == STALE
+        *self == Self::Stale
     }
 }
 
 impl std::fmt::Display for Unusable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            Self::Stale => f.write_str("its inputs changed"),
+            Self::Unreadable(why) => write!(f, "cannot read it: {why}"),
+            Self::NoHeader => f.write_str("it is shorter than its header"),
+            Self::Foreign => f.write_str("it is not a lookalike cache file"),
+            Self::Format(found) => {
+                write!(f, "it has cache format {found}, expected {FORMAT_VERSION}")
+            }
+            Self::OtherKind => f.write_str("it holds another kind of data"),
+            Self::OtherModel => f.write_str("it was made with another model"),
+            Self::Length { actual, expected } => {
+                write!(f, "it is {actual} bytes, its header says {expected}")
+            }
+            Self::Truncated => f.write_str("its payload is shorter than its contents need"),
+            Self::Trailing => f.write_str("it has more data than its contents need"),
+            Self::Checksum => f.write_str("its checksum does not match (the file is damaged)"),
+            Self::Invalid(why) => f.write_str(why),
+        }
     }
 }
 
@@ -212,45 +205,39 @@ pub fn open(path: &Path, stamp: &Stamp) -> std::result::Result<Option<SealedRead
         {
             return Ok(None);
         }
-        Err(e) => return Err(Unusable(format!("cannot read it: {e}"))),
+        Err(e) => return Err(Unusable::Unreadable(e.to_string())),
     };
     // The header is checked before the file is mapped, as mapping reads in the whole file: a
     // stale or foreign cache would be read only to be thrown away.
     let mut header = [0u8; HEADER_LEN];
     (&file)
         .read_exact(&mut header)
-        .map_err(|_| Unusable("it is shorter than its header".into()))?;
+        .map_err(|_| Unusable::NoHeader)?;
     let u32_at = |at: usize| u32::from_ne_bytes(header[at..at + 4].try_into().unwrap_or_default());
     let u64_at = |at: usize| u64::from_ne_bytes(header[at..at + 8].try_into().unwrap_or_default());
     if header[..8] != MAGIC {
-        return Err(Unusable("it is not a lookalike cache file".into()));
+        return Err(Unusable::Foreign);
     }
     if u32_at(8) != FORMAT_VERSION || u32_at(12) != BYTE_ORDER {
-        return Err(Unusable(format!(
-            "it has cache format {}, expected {FORMAT_VERSION}",
-            u32_at(8)
-        )));
+        return Err(Unusable::Format(u32_at(8)));
     }
     if u32_at(16) != stamp.kind as u32 {
-        return Err(Unusable("it holds another kind of data".into()));
+        return Err(Unusable::OtherKind);
     }
     if header[20..84] != stamp.model_bytes() {
-        return Err(Unusable("it was made with another model".into()));
+        return Err(Unusable::OtherModel);
     }
     if u128::from_ne_bytes(header[84..100].try_into().unwrap_or_default()) != stamp.key {
-        return Err(Unusable(STALE.into()));
+        return Err(Unusable::Stale);
     }
     let len = u64_at(100);
-    let whole = MappedBytes::map(&file).map_err(|e| Unusable(format!("cannot read it: {e}")))?;
+    let whole = MappedBytes::map(&file).map_err(|e| Unusable::Unreadable(e.to_string()))?;
     let payload = whole
         .slice(HEADER_LEN..whole.len())
         .filter(|payload| payload.len() as u64 == len)
-        .ok_or_else(|| {
-            Unusable(format!(
-                "it is {} bytes, its header says {}",
-                whole.len(),
-                len.saturating_add(HEADER_LEN as u64)
-            ))
+        .ok_or_else(|| Unusable::Length {
+            actual: whole.len() as u64,
+            expected: len.saturating_add(HEADER_LEN as u64),
         })?;
     Ok(Some(SealedReader {
         payload,
@@ -267,7 +254,7 @@ impl SealedReader {
             .at
             .checked_add(len)
             .and_then(|end| self.payload.slice(self.at..end))
-            .ok_or_else(|| Unusable("its payload is shorter than its contents need".into()))?;
+            .ok_or(Unusable::Truncated)?;
         self.hasher.update(bytes.bytes());
         self.at += len;
         Ok(bytes)
@@ -293,12 +280,10 @@ impl SealedReader {
     /// Checks that the whole payload was read and its checksum matches.
     pub fn finish(self) -> std::result::Result<(), Unusable> {
         if self.remaining() != 0 {
-            return Err(Unusable("it has more data than its contents need".into()));
+            return Err(Unusable::Trailing);
         }
         if self.hasher.digest() != self.checksum {
-            return Err(Unusable(
-                "its checksum does not match (the file is damaged)".into(),
-            ));
+            return Err(Unusable::Checksum);
         }
         Ok(())
     }
@@ -343,19 +328,17 @@ mod tests {
         assert_eq!(read_all(&path, 1, 5), Ok(None));
         write(&path, 1, b"hello");
         assert_eq!(read_all(&path, 1, 5), Ok(Some(b"hello".to_vec())));
-        assert!(
-            read_all(&path, 2, 5)
-                .unwrap_err()
-                .0
-                .contains("inputs changed")
-        );
-        assert!(read_all(&path, 1, 4).unwrap_err().0.contains("more data"));
+        assert_eq!(read_all(&path, 2, 5), Err(Unusable::Stale));
+        assert_eq!(read_all(&path, 1, 4), Err(Unusable::Trailing));
         let mut bytes = std::fs::read(&path).unwrap();
         *bytes.last_mut().unwrap() ^= 1;
         std::fs::write(&path, &bytes).unwrap();
-        assert!(read_all(&path, 1, 5).unwrap_err().0.contains("checksum"));
+        assert_eq!(read_all(&path, 1, 5), Err(Unusable::Checksum));
         std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
-        assert!(read_all(&path, 1, 5).unwrap_err().0.contains("header says"));
+        assert!(matches!(
+            read_all(&path, 1, 5),
+            Err(Unusable::Length { .. })
+        ));
         std::fs::write(&path, b"junk").unwrap();
         assert!(read_all(&path, 1, 5).is_err());
         let names: Vec<_> = std::fs::read_dir(dir.path())

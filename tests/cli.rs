@@ -253,6 +253,37 @@ fn config_errors_name_the_key_and_line() {
 }
 
 #[test]
+fn keys_lists_every_command_with_the_keys_the_config_gives_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["keys"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let row = |name: &str| {
+        text.lines()
+            .find(|line| line.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no row for {name}: {text}"))
+            .to_string()
+    };
+    assert!(row("quit").contains("ctrl-c") && !row("quit").contains("(yours)"));
+    assert!(row("toggle_focus").contains("tab backtab"));
+    let config = write(
+        dir.path(),
+        "c.toml",
+        "[keys]\nquit = [\"ctrl-q\", \"f10\"]\n",
+    );
+    let out = run(dir.path(), &["--config", &config, "keys"]);
+    let text = stdout(&out);
+    let quit = text
+        .lines()
+        .find(|line| line.starts_with("quit "))
+        .unwrap_or_default();
+    assert!(
+        quit.contains("ctrl-q f10") && quit.contains("(yours)") && !quit.contains("ctrl-c"),
+        "{text}"
+    );
+}
+
+#[test]
 fn reindexing_embeds_only_what_changed() {
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");

@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use lookalike::catalog::LoadOptions;
 use lookalike::config::Settings;
 use lookalike::embed::bulk::Batching;
-use lookalike::embed::{DIM, Embedder, OnnxEmbedder, Threads};
+use lookalike::embed::{Embedder, OnnxEmbedder, Threads};
 use lookalike::index::{Method, recall};
 use lookalike::search::{Engine, OpenOptions, open};
 
@@ -69,7 +69,8 @@ fn embedding_matches_reference_vectors() {
             .map(|v| v.as_f64().unwrap() as f32)
             .collect();
         let actual = embedder.embed_batch(&[text]).unwrap().remove(0);
-        assert_eq!(actual.len(), DIM);
+        assert_eq!(actual.len(), embedder.dim());
+        assert_eq!(embedder.dim(), 384, "all-MiniLM-L6-v2 makes 384-d vectors");
         let norm = actual.iter().map(|x| x * x).sum::<f32>().sqrt();
         assert!((norm - 1.0).abs() < 1e-5, "{text}: norm {norm}");
         let worst = actual

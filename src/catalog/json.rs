@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::{LineIndex, RawRow, RowResult};
@@ -110,20 +111,23 @@ pub(crate) fn read_array<T: Send>(
             "unexpected text after the closing `]` of the array".into(),
         ));
     }
-    Ok(crate::par::map(&elements, |&(element, line, column)| {
-        map(match serde_json::from_str::<Value>(element) {
-            Ok(value) => to_row(value, line),
-            Err(e) => Err(RowError {
-                line: line + e.line() - 1,
-                column: Some(if e.line() == 1 {
-                    column + e.column() - 1
-                } else {
-                    e.column()
+    Ok(elements
+        .par_iter()
+        .map(|&(element, line, column)| {
+            map(match serde_json::from_str::<Value>(element) {
+                Ok(value) => to_row(value, line),
+                Err(e) => Err(RowError {
+                    line: line + e.line() - 1,
+                    column: Some(if e.line() == 1 {
+                        column + e.column() - 1
+                    } else {
+                        e.column()
+                    }),
+                    message: format!("invalid JSON: {}", strip_position(&e)),
                 }),
-                message: format!("invalid JSON: {}", strip_position(&e)),
-            }),
+            })
         })
-    }))
+        .collect())
 }
 
 /// The offset of the `,` or `]` that ends the element starting at `start`, or None at end of input.
@@ -169,14 +173,17 @@ pub(crate) fn read_lines<T: Send>(text: &str, map: impl Fn(RowResult) -> T + Syn
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(i, line)| (i + 1, line))
         .collect();
-    crate::par::map(&lines, |&(line_no, line)| {
-        map(match serde_json::from_str::<Value>(line) {
-            Ok(value) => to_row(value, line_no),
-            Err(e) => Err(RowError {
-                line: line_no,
-                column: Some(e.column()),
-                message: format!("invalid JSON: {}", strip_position(&e)),
-            }),
+    lines
+        .par_iter()
+        .map(|&(line_no, line)| {
+            map(match serde_json::from_str::<Value>(line) {
+                Ok(value) => to_row(value, line_no),
+                Err(e) => Err(RowError {
+                    line: line_no,
+                    column: Some(e.column()),
+                    message: format!("invalid JSON: {}", strip_position(&e)),
+                }),
+            })
         })
-    })
+        .collect()
 }

@@ -143,15 +143,15 @@ pub struct Catalog {
     pub skipped: Vec<RowError>,
 }
 
-impl Catalog {
-    /// The file name, for status lines.
-    pub fn name(&self) -> String {
-        self.path.file_name().map_or_else(
-            || self.path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        )
-    }
+/// A catalog file as status lines name it: its file name, or the whole path when it has none.
+pub fn shown_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
 
+impl Catalog {
     pub fn len(&self) -> usize {
         self.products.len()
     }

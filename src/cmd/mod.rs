@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod gen_catalog;
 pub mod index;
+pub mod keys;
 pub mod output;
 pub mod progress;
 pub mod search;
@@ -10,6 +11,7 @@ pub mod setup;
 
 use std::path::PathBuf;
 
+use crate::atomic_file;
 use crate::catalog::LoadOptions;
 use crate::cli::Common;
 use crate::config::Settings;
@@ -57,10 +59,8 @@ impl Context {
         let dir = self.dirs.data.join("bundled");
         let path = dir.join("products.json");
         if std::fs::read(&path).ok().as_deref() != Some(BUNDLED_CATALOG.as_bytes()) {
-            std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-            let temp = dir.join(format!(".products.json.tmp-{}", std::process::id()));
-            std::fs::write(&temp, BUNDLED_CATALOG).map_err(|e| Error::io(&temp, e))?;
-            std::fs::rename(&temp, &path).map_err(|e| Error::io(&path, e))?;
+            atomic_file::write(&path, BUNDLED_CATALOG.as_bytes())
+                .map_err(|e| Error::io(&path, e))?;
         }
         Ok(path)
     }

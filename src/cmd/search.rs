@@ -6,6 +6,7 @@ use super::Context;
 use super::output::{Subject, write_json, write_table};
 use super::progress::StderrProgress;
 use crate::cli::{ResultArgs, SearchArgs, SimilarArgs};
+use crate::embed::MAX_TOKENS;
 use crate::embed::bulk::Batching;
 use crate::error::{Error, Result};
 use crate::index::Method;
@@ -55,9 +56,9 @@ fn print(
             answer.method,
             answer.search_time.as_secs_f64() * 1e3,
             if answer.truncated {
-                " (query cut to the model's 256 tokens)"
+                format!(" (query cut to the model's {MAX_TOKENS} tokens)")
             } else {
-                ""
+                String::new()
             }
         );
     }

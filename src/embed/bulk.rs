@@ -54,7 +54,9 @@ pub fn embed_all(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::embed::DIM;
+
+    /// The length of the stand-in's vectors: the real model's, so that tests size caches alike.
+    pub const HASH_DIM: usize = 384;
 
     /// A stand-in embedder for tests where meaning does not matter: a vector derived from the text's bytes.
     pub struct HashEmbedder {
@@ -62,8 +64,8 @@ pub(crate) mod tests {
     }
 
     impl Embedder for HashEmbedder {
-        fn model_id(&self) -> &'static str {
-            "hash-embedder"
+        fn dim(&self) -> usize {
+            HASH_DIM
         }
 
         fn token_count(&self, text: &str) -> usize {
@@ -82,7 +84,7 @@ pub(crate) mod tests {
         let mut state = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
         });
-        let mut v: Vec<f32> = (0..DIM)
+        let mut v: Vec<f32> = (0..HASH_DIM)
             .map(|_| {
                 state ^= state << 13;
                 state ^= state >> 7;

@@ -80,10 +80,10 @@ fn environment(runtime: &Path) -> Result<ort::environment::Environment> {
     made.clone().map_err(Error::Model)
 }
 
-/// all-MiniLM-L6-v2 with mean pooling and the model's own 256-token limit.
+/// all-MiniLM-L6-v2 with mean pooling and the model's own limit of [`MAX_TOKENS`] tokens.
 pub struct OnnxEmbedder {
     model: TextEmbedding,
-    model_id: String,
+    dim: usize,
 }
 
 impl OnnxEmbedder {
@@ -129,14 +129,14 @@ impl OnnxEmbedder {
         })?;
         Ok(Self {
             model,
-            model_id: files.model_sha256.clone(),
+            dim: files.identity.dim,
         })
     }
 }
 
 impl Embedder for OnnxEmbedder {
-    fn model_id(&self) -> &str {
-        &self.model_id
+    fn dim(&self) -> usize {
+        self.dim
     }
 
     fn token_count(&self, text: &str) -> usize {

@@ -10,6 +10,7 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
+use super::ModelIdentity;
 use crate::error::{Error, Result};
 use crate::paths::Dirs;
 
@@ -87,7 +88,8 @@ pub struct ModelFiles {
     pub special_tokens_map: PathBuf,
     pub tokenizer_config: PathBuf,
     pub runtime: PathBuf,
-    pub model_sha256: String,
+    /// The weights' sha256 and the vectors' length (config.json's `hidden_size`).
+    pub identity: ModelIdentity,
 }
 
 /// Where the model and runtime are taken from: the installed copies, or files the user points at.
@@ -202,15 +204,39 @@ pub fn locate(dirs: &Dirs, sources: &Sources) -> Result<ModelFiles> {
             runtime.display()
         )));
     }
+    let config = model_dir.join("config.json");
+    let identity = ModelIdentity {
+        id: model_sha256,
+        dim: vector_length(&config)?,
+    };
     Ok(ModelFiles {
         tokenizer: model_dir.join("tokenizer.json"),
-        config: model_dir.join("config.json"),
+        config,
         special_tokens_map: model_dir.join("special_tokens_map.json"),
         tokenizer_config: model_dir.join("tokenizer_config.json"),
         model,
         runtime,
-        model_sha256,
+        identity,
     })
+}
+
+/// The length of a sentence-transformers model's vectors: mean pooling keeps the hidden size.
+fn vector_length(config: &Path) -> Result<usize> {
+    let damaged = |why: String| {
+        Error::Model(format!(
+            "{} is damaged ({why}); run `lookalike setup` to reinstall it",
+            config.display()
+        ))
+    };
+    let text = std::fs::read_to_string(config).map_err(|e| damaged(e.to_string()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| damaged(format!("not valid JSON: {e}")))?;
+    value
+        .get("hidden_size")
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|&n| n > 0)
+        .ok_or_else(|| damaged("no positive `hidden_size`".into()))
 }
 
 /// Whether every installed file is there with its pinned hash.

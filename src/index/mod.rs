@@ -103,25 +103,7 @@ impl Ord for Worst {
 }
 
 /// Orders a max-heap so that the best hit is on top.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Best(pub Hit);
-
-impl PartialEq for Best {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Best {}
-impl PartialOrd for Best {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Best {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.0.rank_cmp(self.0)
-    }
-}
+pub(crate) type Best = std::cmp::Reverse<Worst>;
 
 fn sorted(mut hits: Vec<Hit>) -> Vec<Hit> {
     hits.sort_by(|a, b| a.rank_cmp(*b));

@@ -3,6 +3,7 @@
 //! The frozen [`Graph`](super::Graph) and the graph being built both walk with these; a
 //! [`Scratch`] keeps each walker's buffers from one search to the next.
 
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::simd::{self, dot};
@@ -24,7 +25,7 @@ fn rows<'a>(vectors: &'a Vectors) -> impl Fn(u32) -> &'a [f32] + 'a {
 fn offer(candidates: &mut BinaryHeap<Best>, results: &mut BinaryHeap<Worst>, hit: Hit, ef: usize) {
     let worst = results.peek().map_or(f32::MIN, |w| w.0.score);
     if results.len() < ef || hit.score > worst {
-        candidates.push(Best(hit));
+        candidates.push(Reverse(Worst(hit)));
         results.push(Worst(hit));
         if results.len() > ef {
             results.pop();
@@ -122,11 +123,11 @@ impl Scratch {
     ) {
         self.start(vectors.len());
         self.visit(entry.index);
-        self.candidates.push(Best(entry));
+        self.candidates.push(Reverse(Worst(entry)));
         self.results.push(Worst(entry));
         let row = rows(vectors);
         let mut list = std::mem::take(&mut self.list);
-        while let Some(Best(candidate)) = self.candidates.pop() {
+        while let Some(Reverse(Worst(candidate))) = self.candidates.pop() {
             let worst = self.results.peek().map_or(f32::MIN, |w| w.0.score);
             if candidate.score < worst && self.results.len() >= ef {
                 break;

@@ -55,7 +55,7 @@ fn read_keys(reader: &mut SealedReader, n: usize) -> std::result::Result<Vec<u12
 }
 
 fn too_big(what: &str) -> Unusable {
-    Unusable(format!("its {what} count is implausible"))
+    Unusable::Invalid(format!("its {what} count is implausible"))
 }
 
 /// Reads a vectors cache; None if there is none, an [`Unusable`] reason if it fails a check.
@@ -70,7 +70,7 @@ pub fn read_vectors(
     let n = usize::try_from(reader.read_u64()?).map_err(|_| too_big("vector"))?;
     let stored_dim = reader.read_u64()?;
     if stored_dim != dim as u64 {
-        return Err(Unusable(format!(
+        return Err(Unusable::Invalid(format!(
             "it holds {stored_dim}-d vectors, expected {dim}"
         )));
     }
@@ -81,7 +81,7 @@ pub fn read_vectors(
     let vectors = reader.take(n * dim * size_of::<f32>())?;
     reader.finish()?;
     let vectors = Vectors::from_mapped(dim, vectors)
-        .ok_or_else(|| Unusable("its vectors are not whole rows".into()))?;
+        .ok_or_else(|| Unusable::Invalid("its vectors are not whole rows".into()))?;
     Ok(Some(CachedVectors { keys, vectors }))
 }
 
@@ -155,7 +155,7 @@ pub fn read_graph(
         upper_start,
         upper,
     };
-    graph.check().map_err(Unusable)?;
+    graph.check().map_err(Unusable::Invalid)?;
     Ok(Some(graph))
 }
 
@@ -194,7 +194,7 @@ pub fn read_catalog(
     reader.finish()?;
     snapshot::decode(catalog, bytes.bytes())
         .map(Some)
-        .map_err(Unusable)
+        .map_err(Unusable::Invalid)
 }
 
 pub fn write_catalog(path: &Path, key: u128, catalog: &Catalog) -> Result<()> {

@@ -8,7 +8,7 @@
 use std::fs::{File, TryLockError};
 use std::path::Path;
 
-use crate::store;
+use crate::atomic_file;
 
 /// Held for as long as the caches of a catalog are in use; dropping it lets the next process in.
 #[derive(Debug)]
@@ -36,6 +36,6 @@ pub fn acquire(dir: &Path, waiting: &mut dyn FnMut()) -> Option<CacheLock> {
         }
         Err(TryLockError::Error(_)) => return None,
     }
-    store::remove_temp_files(dir);
+    atomic_file::remove_temp_files(dir);
     Some(CacheLock { _file: file })
 }

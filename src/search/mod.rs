@@ -2,11 +2,13 @@
 
 pub mod cache;
 mod cache_lock;
+mod notice;
 mod open;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use notice::{CacheFile, Notice};
 pub use open::{
     CHECKPOINT_EVERY, OpenOptions, OpenReport, Progress, Stage, open, open_corpus,
     open_corpus_with_model,
@@ -14,7 +16,7 @@ pub use open::{
 
 use crate::catalog::{Catalog, Product};
 use crate::embed::{Embedder, MAX_TOKENS};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::index::{self, Graph, Hit, Method, Params, Scratch, Vectors};
 
 /// A catalog, one unit vector per product (same order), and the HNSW graph over them. Never changes once built.
@@ -94,7 +96,15 @@ pub struct Answer {
     /// Time spent embedding the query; None for product-to-product answers.
     pub embed_time: Option<Duration>,
     pub search_time: Duration,
-    /// The query was longer than the model's 256 tokens and was cut.
+    /// The query was longer than the model's [`MAX_TOKENS`] and was cut.
+    pub truncated: bool,
+}
+
+/// A typed query as a vector.
+#[derive(Debug, Clone)]
+pub struct QueryVector {
+    pub vector: Vec<f32>,
+    /// The query was longer than the model's [`MAX_TOKENS`] and was cut.
     pub truncated: bool,
 }
 
@@ -114,21 +124,28 @@ impl Engine {
         }
     }
 
-    /// Embeds a text query.
-    pub fn embed_query(&mut self, text: &str) -> Result<(Vec<f32>, bool)> {
+    /// Embeds a text query. An embedder that returns no vector, or one of another length than
+    /// the corpus's, is an error: an empty vector would score 0 against every product.
+    pub fn embed_query(&mut self, text: &str) -> Result<QueryVector> {
         let truncated = self.embedder.token_count(text) > MAX_TOKENS;
         let vector = self
             .embedder
             .embed_batch(&[text])?
             .pop()
-            .unwrap_or_default();
-        Ok((vector, truncated))
+            .filter(|v| v.len() == self.corpus.vectors.dim())
+            .ok_or_else(|| {
+                Error::Model(format!(
+                    "the model gave no {}-d vector for the query",
+                    self.corpus.vectors.dim()
+                ))
+            })?;
+        Ok(QueryVector { vector, truncated })
     }
 
     /// Products whose meaning is closest to a text query.
     pub fn query(&mut self, text: &str, k: usize, method: Method) -> Result<Answer> {
         let start = Instant::now();
-        let (vector, truncated) = self.embed_query(text)?;
+        let QueryVector { vector, truncated } = self.embed_query(text)?;
         let embed_time = start.elapsed();
         let start = Instant::now();
         let hits = self

@@ -5,18 +5,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
+use super::notice::{CacheFile, Notice};
 use super::{Corpus, Engine};
 use super::{cache, cache_lock};
 use crate::catalog::{Catalog, LoadOptions, Source, snapshot};
 use crate::config::Settings;
 use crate::embed::bulk::{Batching, CHUNK, embed_all, embedding_order};
 use crate::embed::provision::ModelFiles;
-use crate::embed::{DIM, Embedder, OnnxEmbedder, Threads};
-use crate::error::Result;
+use crate::embed::{Embedder, ModelIdentity, OnnxEmbedder, Threads};
+use crate::error::{Error, Result};
 use crate::index::{self, Graph, Params, Vectors};
-
-/// How a notice about an unwritable cache begins.
-const NO_CACHE: &str = "working without a cache (results are not kept for next time)";
 
 /// What is happening while a catalog opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,13 +79,13 @@ pub struct OpenReport {
     pub query_model_time: Duration,
     pub graph_from_cache: bool,
     /// One-line notices for the user (a cache that was ignored, or could not be written).
-    pub notices: Vec<String>,
+    pub notices: Vec<Notice>,
 }
 
 /// Opens a catalog into a [`Corpus`]; `make_embedder` is called only if something must be embedded.
 pub fn open_corpus(
     options: &OpenOptions,
-    model_id: &str,
+    model: &ModelIdentity,
     make_embedder: &mut dyn FnMut() -> Result<Box<dyn Embedder>>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(Corpus, OpenReport)> {
@@ -104,9 +104,11 @@ pub fn open_corpus(
     let (catalog, unsaved_snapshot) = load_catalog(options, snapshot_path.as_deref(), &mut report)?;
     let template = &options.settings.template;
     // Texts are kept only if something must be embedded: at 100k products they are 30 MB.
-    let keys: Vec<u128> = crate::par::map(&catalog.products, |p| {
-        cache::entry_key(model_id, template.source(), &template.render(p))
-    });
+    let keys: Vec<u128> = catalog
+        .products
+        .par_iter()
+        .map(|p| cache::entry_key(&model.id, template.source(), &template.render(p)))
+        .collect();
     report.products = catalog.len();
     report.skipped = catalog.skipped.len();
 
@@ -126,19 +128,7 @@ pub fn open_corpus(
     }
     let vectors_path = dir.as_ref().map(|d| d.join("vectors.bin"));
     let graph_path = dir.as_ref().map(|d| d.join("graph.bin"));
-    let cached = match vectors_path
-        .as_ref()
-        .map(|p| cache::read_vectors(p, model_id, DIM))
-    {
-        Some(Ok(cached)) => cached,
-        Some(Err(why)) => {
-            report
-                .notices
-                .push(format!("embedding cache ignored and rebuilt: {why}"));
-            None
-        }
-        None => None,
-    };
+    let cached = read_cached_vectors(vectors_path.as_deref(), model, &mut report);
     report.load_time = start.elapsed();
 
     let start = Instant::now();
@@ -148,10 +138,15 @@ pub fn open_corpus(
             cached.vectors
         }
         cached => {
-            let texts: Vec<String> = crate::par::map(&catalog.products, |p| template.render(p));
+            let texts: Vec<String> = catalog
+                .products
+                .par_iter()
+                .map(|p| template.render(p))
+                .collect();
             let vectors = embed_missing(
                 &texts,
                 &keys,
+                model.dim,
                 cached.as_ref(),
                 options,
                 make_embedder,
@@ -159,14 +154,14 @@ pub fn open_corpus(
                 &mut report,
                 &mut |known_keys, known_vectors| {
                     vectors_path.as_ref().is_some_and(|path| {
-                        cache::write_vectors(path, model_id, known_keys, known_vectors).is_ok()
+                        cache::write_vectors(path, &model.id, known_keys, known_vectors).is_ok()
                     })
                 },
             )?;
             if let Some(path) = &vectors_path
-                && let Err(e) = cache::write_vectors(path, model_id, &keys, &vectors)
+                && let Err(e) = cache::write_vectors(path, &model.id, &keys, &vectors)
             {
-                report.notices.push(format!("{NO_CACHE}: {e}"));
+                report.notices.push(Notice::Unwritable(e.to_string()));
             }
             vectors
         }
@@ -180,7 +175,7 @@ pub fn open_corpus(
         &keys,
         params,
         graph_path.as_deref(),
-        model_id,
+        &model.id,
         progress,
         &mut report,
     );
@@ -194,6 +189,24 @@ pub fn open_corpus(
         },
         report,
     ))
+}
+
+/// The cached vectors, if there are any and they pass their checks (a failed one is a notice).
+fn read_cached_vectors(
+    path: Option<&Path>,
+    model: &ModelIdentity,
+    report: &mut OpenReport,
+) -> Option<cache::CachedVectors> {
+    match cache::read_vectors(path?, &model.id, model.dim) {
+        Ok(cached) => cached,
+        Err(why) => {
+            report.notices.push(Notice::Rebuilt {
+                cache: CacheFile::Vectors,
+                why,
+            });
+            None
+        }
+    }
 }
 
 /// The catalog from its snapshot if the file and load options are unchanged, else parsed; with
@@ -217,9 +230,10 @@ fn load_catalog(
     match cache::read_catalog(path, key, &options.catalog) {
         Ok(Some(catalog)) => return Ok((catalog, None)),
         // A changed catalog file is expected; only a damaged snapshot is news.
-        Err(why) if !why.is_stale() => report
-            .notices
-            .push(format!("catalog snapshot ignored and rebuilt: {why}")),
+        Err(why) if !why.is_stale() => report.notices.push(Notice::Rebuilt {
+            cache: CacheFile::Snapshot,
+            why,
+        }),
         _ => {}
     }
     // Read again, and keyed by what is parsed, in case the file changed in between.
@@ -251,9 +265,10 @@ fn load_or_build_graph(
         }
         // A stale index is expected after re-embedding; only a damaged one is news.
         Some(Err(why)) if report.embedded == 0 => {
-            report
-                .notices
-                .push(format!("index cache ignored and rebuilt: {why}"));
+            report.notices.push(Notice::Rebuilt {
+                cache: CacheFile::Graph,
+                why,
+            });
         }
         _ => {}
     }
@@ -268,9 +283,12 @@ fn load_or_build_graph(
     let graph = index::build(vectors, params, &mut report_progress);
     if let Some(path) = path
         && let Err(e) = cache::write_graph(path, model_id, key, &graph)
-        && !report.notices.iter().any(|n| n.starts_with(NO_CACHE))
+        && !report
+            .notices
+            .iter()
+            .any(|n| matches!(n, Notice::Unwritable(_)))
     {
-        report.notices.push(format!("{NO_CACHE}: {e}"));
+        report.notices.push(Notice::Unwritable(e.to_string()));
     }
     graph
 }
@@ -286,6 +304,7 @@ const CHECKPOINT_SLICE: usize = 4 * CHUNK;
 fn embed_missing(
     texts: &[String],
     keys: &[u128],
+    dim: usize,
     cached: Option<&cache::CachedVectors>,
     options: &OpenOptions,
     make_embedder: &mut dyn FnMut() -> Result<Box<dyn Embedder>>,
@@ -308,7 +327,7 @@ fn embed_missing(
     let mut fresh: Vec<Vec<f32>> = vec![Vec::new(); missing_texts.len()];
     let known = |fresh: &[Vec<f32>]| {
         let mut known_keys = Vec::with_capacity(keys.len());
-        let mut data = Vec::with_capacity(keys.len() * DIM);
+        let mut data = Vec::with_capacity(keys.len() * dim);
         for key in keys {
             let row = match (lookup.get(key), cached) {
                 (Some(&row), Some(cached)) => cached.vectors.row(row),
@@ -319,7 +338,7 @@ fn embed_missing(
                 data.extend_from_slice(row);
             }
         }
-        (known_keys, Vectors::from_flat(DIM, data))
+        (known_keys, Vectors::from_flat(dim, data))
     };
     if !missing_texts.is_empty() {
         progress(Progress {
@@ -328,6 +347,12 @@ fn embed_missing(
             total: 0,
         });
         let mut embedder = make_embedder()?;
+        if embedder.dim() != dim {
+            return Err(Error::Model(format!(
+                "the model makes {}-d vectors, its files say {dim}",
+                embedder.dim()
+            )));
+        }
         let total = missing_texts.len();
         progress(Progress {
             stage: Stage::Embedding,
@@ -374,7 +399,7 @@ pub fn open_corpus_with_model(
 ) -> Result<(Corpus, OpenReport)> {
     open_corpus(
         options,
-        &files.model_sha256,
+        &files.identity,
         &mut || Ok(Box::new(OnnxEmbedder::load(files, Threads::All)?) as Box<dyn Embedder>),
         progress,
     )
@@ -415,7 +440,7 @@ pub fn open(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::embed::bulk::tests::HashEmbedder;
+    use crate::embed::bulk::tests::{HASH_DIM, HashEmbedder};
 
     /// The stand-in embedder, failing once it has embedded `budget` texts: a run that dies part way.
     struct DyingEmbedder {
@@ -424,8 +449,8 @@ mod tests {
     }
 
     impl Embedder for DyingEmbedder {
-        fn model_id(&self) -> &'static str {
-            "hash-embedder"
+        fn dim(&self) -> usize {
+            self.inner.dim()
         }
 
         fn token_count(&self, text: &str) -> usize {
@@ -444,7 +469,10 @@ mod tests {
     fn open_with(options: &OpenOptions, budget: usize) -> Result<(Corpus, OpenReport)> {
         open_corpus(
             options,
-            "hash-embedder",
+            &ModelIdentity {
+                id: "hash-embedder".into(),
+                dim: HASH_DIM,
+            },
             &mut || {
                 Ok(Box::new(DyingEmbedder {
                     inner: HashEmbedder {
@@ -492,10 +520,13 @@ mod tests {
         let (reread, report) = open_with(&options, 0).unwrap();
         assert_eq!(reread.catalog.products, parsed.catalog.products);
         assert!(
-            report
-                .notices
-                .iter()
-                .any(|n| n.starts_with("catalog snapshot ignored")),
+            report.notices.iter().any(|n| matches!(
+                n,
+                Notice::Rebuilt {
+                    cache: CacheFile::Snapshot,
+                    ..
+                }
+            )),
             "{:?}",
             report.notices
         );

@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 
 use super::app::ExportRow;
+use crate::atomic_file::AtomicFile;
 use crate::catalog::format_price;
 
 /// Where a copied text goes.
@@ -41,18 +42,15 @@ pub fn export(dir: &Path, rows: &[ExportRow]) -> Result<PathBuf, String> {
         })
         .find(|p| !p.exists())
         .unwrap_or_else(|| dir.join("lookalike-results.csv"));
-    let temp = dir.join(format!(".lookalike-results-{}.tmp", std::process::id()));
     let failed = |e: &dyn std::fmt::Display| format!("cannot save {}: {e}", path.display());
-    write_csv(&temp, rows).map_err(|e| {
-        let _ = std::fs::remove_file(&temp);
-        failed(&e)
-    })?;
-    std::fs::rename(&temp, &path).map_err(|e| failed(&e))?;
+    let mut file = AtomicFile::create(&path).map_err(|e| failed(&e))?;
+    write_csv(&mut file, rows).map_err(|e| failed(&e))?;
+    file.commit().map_err(|e| failed(&e))?;
     Ok(path)
 }
 
-fn write_csv(path: &Path, rows: &[ExportRow]) -> csv::Result<()> {
-    let mut out = csv::Writer::from_path(path)?;
+fn write_csv(file: &mut AtomicFile, rows: &[ExportRow]) -> csv::Result<()> {
+    let mut out = csv::Writer::from_writer(file);
     out.write_record(["rank", "id", "title", "category", "brand", "price", "score"])?;
     for row in rows {
         out.write_record([

@@ -103,7 +103,7 @@ impl EventLoop {
         if self.dirty {
             self.draw(terminal, app)?;
         }
-        if app.quit {
+        if app.should_quit() {
             return Ok(false);
         }
         let timeout = wait.unwrap_or(if app.animating() { TICK } else { IDLE });
@@ -124,7 +124,7 @@ impl EventLoop {
                 self.on_signal(signal);
                 continue;
             }
-            let before = app.generation;
+            let before = app.generation();
             let typed_at = match &event {
                 Event::Input(_, at) => Some(*at),
                 Event::Worker(_) | Event::Signal(_) => None,
@@ -134,13 +134,13 @@ impl EventLoop {
                 self.dirty = true;
             }
             if let Some(at) = typed_at
-                && app.generation != before
+                && app.generation() != before
             {
-                self.typed = Some((app.generation, at));
+                self.typed = Some((app.generation(), at));
             }
             self.carry_out(app);
         }
-        Ok(!app.quit && self.stop.is_none())
+        Ok(!app.should_quit() && self.stop.is_none())
     }
 
     /// A signal stops the loop; one that ends the program wins over a suspend or resume.
@@ -168,7 +168,7 @@ impl EventLoop {
             );
         }
         if let Some((generation, at)) = self.typed
-            && app.shown == generation
+            && app.shown() == generation
         {
             self.typed = None;
             let info = app.step().info;
@@ -231,7 +231,7 @@ fn to_action(app: &App, event: Event) -> Option<Action> {
     };
     match input {
         Input::Key(key) if key.kind != KeyEventKind::Release => {
-            if let Some(command) = app.keymap.command(&key) {
+            if let Some(command) = app.keymap().command(&key) {
                 return Some(Action::Command(command));
             }
             match key.code {

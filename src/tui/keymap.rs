@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Command;
-use crate::config::{Keys, KeysConfig, Settings};
+use crate::config::{KeysConfig, Settings};
 use crate::error::Error;
 
 /// A key and its modifiers, normalised so that a config name and a key event compare equal.
@@ -136,25 +136,21 @@ impl Keymap {
     /// The keymap of a configuration; a bad key name or a clash is an error naming the file, line and key.
     pub fn from_settings(settings: &Settings) -> Result<Self, Error> {
         Self::from_config(&settings.config.keys)
-            .map_err(|(key, message)| super::config_error(settings, "keys", key, &message))
+            .map_err(|(key, message)| settings.error_at("keys", key, &message))
     }
 
     /// Builds the map; on error, the action's name and what is wrong.
     pub fn from_config(keys: &KeysConfig) -> Result<Self, (&'static str, String)> {
-        let defaults = KeysConfig::default();
         let mut map: HashMap<Chord, (Command, bool)> = HashMap::new();
         let mut order = Vec::new();
-        // Actions left at their defaults first, so that keys the user bound take their keys over.
-        let mut entries: Vec<(Command, &Keys, bool)> = Command::ALL
+        // Commands left at their defaults first, so that keys the user bound take their keys over.
+        let mut entries: Vec<(Command, Vec<String>, bool)> = Command::ALL
             .iter()
-            .map(|&command| {
-                let keys = bound(keys, command);
-                (command, keys, keys != bound(&defaults, command))
-            })
+            .map(|&command| (command, keys.of(command), keys.is_rebound(command)))
             .collect();
         entries.sort_by_key(|(_, _, custom)| *custom);
         for (command, keys, custom) in entries {
-            for name in &keys.0 {
+            for name in &keys {
                 let chord = Chord::parse(name).map_err(|e| {
                     (
                         command.name(),
@@ -181,7 +177,7 @@ impl Keymap {
         }
         let map: HashMap<Chord, Command> = map.into_iter().map(|(k, (c, _))| (k, c)).collect();
         order.retain(|(command, chord)| map.get(chord) == Some(command));
-        order.sort_by_key(|(command, _)| Command::ALL.iter().position(|c| c == command));
+        order.sort_by_key(|(command, _)| *command);
         Ok(Self { map, order })
     }
 
@@ -206,36 +202,6 @@ impl Keymap {
     }
 }
 
-/// The keys a configuration binds to a command.
-fn bound(keys: &KeysConfig, command: Command) -> &Keys {
-    match command {
-        Command::Quit => &keys.quit,
-        Command::Suspend => &keys.suspend,
-        Command::Back => &keys.back,
-        Command::Pivot => &keys.pivot,
-        Command::ToggleFocus => &keys.toggle_focus,
-        Command::SelectNext => &keys.select_next,
-        Command::SelectPrev => &keys.select_prev,
-        Command::PageDown => &keys.page_down,
-        Command::PageUp => &keys.page_up,
-        Command::Home => &keys.home,
-        Command::End => &keys.end,
-        Command::SelectFirst => &keys.select_first,
-        Command::SelectLast => &keys.select_last,
-        Command::CursorLeft => &keys.cursor_left,
-        Command::CursorRight => &keys.cursor_right,
-        Command::CursorStart => &keys.cursor_start,
-        Command::CursorEnd => &keys.cursor_end,
-        Command::DeleteBack => &keys.delete_back,
-        Command::DeleteForward => &keys.delete_forward,
-        Command::DeleteWord => &keys.delete_word,
-        Command::ClearLine => &keys.clear_line,
-        Command::CopyId => &keys.copy_id,
-        Command::Export => &keys.export,
-        Command::Help => &keys.help,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,10 +215,10 @@ mod tests {
 
     #[test]
     fn every_command_name_is_a_config_key() {
-        for command in Command::ALL {
+        for &command in Command::ALL {
             let text = format!("[keys]\n{} = \"f12\"\n", command.name());
             let settings = Settings::parse(&text, None).unwrap();
-            assert_eq!(bound(&settings.config.keys, command).0, vec!["f12"]);
+            assert_eq!(settings.config.keys.of(command), vec!["f12"]);
         }
     }
 

@@ -38,7 +38,6 @@ use self::event_loop::{Event, EventLoop, Stop};
 use self::keymap::Keymap;
 use self::theme::Theme;
 use crate::cmd::Context;
-use crate::config::{Settings, line_of_key};
 use crate::embed::bulk::Batching;
 use crate::error::{Error, Result};
 
@@ -58,10 +57,7 @@ pub fn run(ctx: &Context) -> Result<()> {
     let files = ctx.model_files()?;
     init_logging(&ctx.dirs.log_dir());
     info!(catalog = %options.catalog.display(), "starting");
-    let catalog_name = options.catalog.file_name().map_or_else(
-        || options.catalog.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let catalog_name = crate::catalog::shown_name(&options.catalog);
 
     let (events, inbox) = mpsc::channel();
     let replies = events.clone();
@@ -120,26 +116,7 @@ pub fn run(ctx: &Context) -> Result<()> {
     }
     info!("quit");
     result?;
-    app.error.take().map_or(Ok(()), Err)
-}
-
-/// An error in `[section]`'s `key` of the configuration, naming the file and, where it can, the line.
-fn config_error(settings: &Settings, section: &str, key: &str, message: &str) -> Error {
-    let text = settings
-        .source
-        .as_ref()
-        .and_then(|p| std::fs::read_to_string(p).ok());
-    let line = text
-        .as_deref()
-        .and_then(|t| line_of_key(t, key))
-        .unwrap_or(1);
-    Error::Config {
-        path: settings
-            .source
-            .clone()
-            .unwrap_or_else(|| "<built-in config.toml>".into()),
-        message: format!("line {line}: {section}.{key}: {message}"),
-    }
+    app.take_error().map_or(Ok(()), Err)
 }
 
 /// Logs go to `lookalike.log` in the log dir (level from `LOOKALIKE_LOG`, default info), never to the screen.

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use crate::catalog::LoadOptions;
 use crate::config::Settings;
 use crate::embed::bulk::Batching;
-use crate::embed::{DIM, Embedder};
+use crate::embed::{Embedder, ModelIdentity};
 use crate::error::Result;
 use crate::search::{Engine, OpenOptions, OpenReport, Progress, open_corpus};
 
@@ -118,9 +118,12 @@ pub fn catalog_path() -> PathBuf {
 /// Texts that share words get close vectors.
 pub struct WordsEmbedder;
 
+/// The length of the stand-in's vectors.
+const WORDS_DIM: usize = 384;
+
 impl Embedder for WordsEmbedder {
-    fn model_id(&self) -> &'static str {
-        "words"
+    fn dim(&self) -> usize {
+        WORDS_DIM
     }
 
     fn token_count(&self, text: &str) -> usize {
@@ -133,7 +136,7 @@ impl Embedder for WordsEmbedder {
 }
 
 fn words_vector(text: &str) -> Vec<f32> {
-    let mut v = vec![0.0_f32; DIM];
+    let mut v = vec![0.0_f32; WORDS_DIM];
     for word in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.len() > 2)
@@ -144,7 +147,7 @@ fn words_vector(text: &str) -> Vec<f32> {
             .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
                 (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
             });
-        v[(hash % DIM as u64) as usize] += 1.0;
+        v[(hash % WORDS_DIM as u64) as usize] += 1.0;
     }
     v[0] += 0.01;
     let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
@@ -153,9 +156,19 @@ fn words_vector(text: &str) -> Vec<f32> {
 
 /// A new app with the default keys and theme, as the test catalog names it.
 pub fn app(width: u16, height: u16, now: std::time::Instant) -> crate::tui::app::App {
+    themed_app(crate::tui::theme::Theme::default(), width, height, now)
+}
+
+/// A new app with the default keys and `theme`, as the test catalog names it.
+pub fn themed_app(
+    theme: crate::tui::theme::Theme,
+    width: u16,
+    height: u16,
+    now: std::time::Instant,
+) -> crate::tui::app::App {
     crate::tui::app::App::new(
         crate::tui::keymap::Keymap::default(),
-        crate::tui::theme::Theme::default(),
+        theme,
         "products.json".into(),
         ratatui::layout::Rect::new(0, 0, width, height),
         now,
@@ -181,7 +194,10 @@ pub fn open_catalog(
     };
     let (corpus, report) = open_corpus(
         &options,
-        "words",
+        &ModelIdentity {
+            id: "words".into(),
+            dim: WORDS_DIM,
+        },
         &mut || Ok(Box::new(WordsEmbedder) as Box<dyn Embedder>),
         progress,
     )?;

@@ -102,7 +102,7 @@ impl Harness {
 
     /// Until the catalog is open and no query is pending.
     fn settle(&mut self) {
-        self.until(|app| matches!(app.phase, Phase::Ready(_)) && !app.pending());
+        self.until(|app| matches!(app.phase(), Phase::Ready(_)) && !app.pending());
     }
 
     fn send(&self, input: Input) {
@@ -209,7 +209,7 @@ fn pivot_shows_a_chip_and_a_breadcrumb_and_back_returns() {
     h.resize(120, 40);
     h.press(KeyCode::Esc);
     h.press(KeyCode::Backspace);
-    assert_eq!(h.app.trail.len(), 1);
+    assert_eq!(h.app.trail().len(), 1);
     assert_eq!(h.app.query_text(), "steel mug");
     assert!(h.screen().contains("steel mug"));
 }
@@ -223,7 +223,7 @@ fn help_lists_every_key_at_both_sizes() {
     h.resize(80, 24);
     snapshot!("help_80x24", h.screen());
     h.press(KeyCode::Esc);
-    assert!(!h.app.help && !h.app.quit);
+    assert!(!h.app.help_open() && !h.app.should_quit());
 }
 
 #[test]
@@ -268,12 +268,12 @@ fn a_bad_catalog_is_shown_and_returned() {
     .unwrap();
     let open: Opener = Box::new(move |progress| test_support::open_catalog(&path, progress));
     let mut h = Harness::with_opener(80, 24, open);
-    h.until(|app| matches!(app.phase, Phase::Failed(_)));
+    h.until(|app| matches!(app.phase(), Phase::Failed(_)));
     let screen = h.screen();
     snapshot!("bad_catalog_80x24", screen);
     h.press(KeyCode::Esc);
-    assert!(h.app.quit);
-    assert!(h.app.error.is_some());
+    assert!(h.app.should_quit());
+    assert!(h.app.take_error().is_some());
 }
 
 #[test]
@@ -339,7 +339,7 @@ fn mouse_wheel_and_click_select() {
 #[test]
 fn no_color_marks_the_selection_without_colour() {
     let mut h = Harness::start(80, 24);
-    h.app.theme = Theme::monochrome();
+    h.app = test_support::themed_app(Theme::monochrome(), 80, 24, Instant::now());
     h.settle();
     h.press(KeyCode::Down);
     let results = h.app.areas().inner(h.app.areas().results);
@@ -371,5 +371,8 @@ fn signals_and_ctrl_z_hand_the_terminal_back_with_the_reason() {
     // Ending wins over a stop that came in the same batch, after it.
     let end_then_stop = vec![Event::Signal(Signal::End(15)), Event::Signal(Signal::Stop)];
     assert_eq!(run_after(end_then_stop), Stop::Ended(15));
-    assert!(!h.app.quit, "a signal is not a quit: the caller decides");
+    assert!(
+        !h.app.should_quit(),
+        "a signal is not a quit: the caller decides"
+    );
 }

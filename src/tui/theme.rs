@@ -46,7 +46,7 @@ impl Theme {
     /// The configured theme, or [`Theme::monochrome`] when `no_color`.
     pub fn from_settings(settings: &Settings, no_color: bool) -> Result<Self, Error> {
         let theme = Self::from_config(&settings.config.theme)
-            .map_err(|(key, message)| super::config_error(settings, "theme", key, &message))?;
+            .map_err(|(key, message)| settings.error_at("theme", key, &message))?;
         Ok(if no_color { Self::monochrome() } else { theme })
     }
 

@@ -173,7 +173,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
     let mut query_vectors = Vec::new();
     for (i, query) in text_queries.iter().enumerate() {
         let start = Instant::now();
-        let (vector, _) = engine.embed_query(query)?;
+        let vector = engine.embed_query(query)?.vector;
         embed_latency.push(start.elapsed());
         corpus.search_text(&vector, 10, Method::Hnsw, &mut Scratch::default());
         text_latency.push(start.elapsed());

@@ -112,25 +112,25 @@ pub struct ExportRow {
 }
 
 pub struct App {
-    pub keymap: Keymap,
-    pub theme: Theme,
-    pub catalog_name: String,
-    pub phase: Phase,
+    keymap: Keymap,
+    theme: Theme,
+    catalog_name: String,
+    phase: Phase,
     /// Never empty; the last step is what is shown.
-    pub trail: Vec<Step>,
-    pub alikes: Picker,
-    pub focus: Pane,
-    pub help: bool,
-    pub flash: Option<Flash>,
+    trail: Vec<Step>,
+    alikes: Picker,
+    focus: Pane,
+    help: bool,
+    flash: Option<Flash>,
     /// The generation of the newest query; answers to older ones are dropped.
-    pub generation: u64,
+    generation: u64,
     /// The generation whose answer is shown (equal to `generation` when nothing is pending).
-    pub shown: u64,
-    pub size: Rect,
-    pub now: Instant,
-    pub quit: bool,
+    shown: u64,
+    size: Rect,
+    now: Instant,
+    quit: bool,
     /// Why opening failed, handed back to the caller when the app ends.
-    pub error: Option<Error>,
+    error: Option<Error>,
     effects: Vec<Effect>,
     scratch: Scratch,
 }
@@ -170,6 +170,68 @@ impl App {
             effects: Vec::new(),
             scratch: Scratch::default(),
         }
+    }
+
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    pub fn catalog_name(&self) -> &str {
+        &self.catalog_name
+    }
+
+    pub fn phase(&self) -> &Phase {
+        &self.phase
+    }
+
+    /// The pivot trail: never empty, the last step is the one shown.
+    pub fn trail(&self) -> &[Step] {
+        &self.trail
+    }
+
+    pub fn alikes(&self) -> &Picker {
+        &self.alikes
+    }
+
+    pub fn focus(&self) -> Pane {
+        self.focus
+    }
+
+    pub fn help_open(&self) -> bool {
+        self.help
+    }
+
+    pub fn flash(&self) -> Option<&Flash> {
+        self.flash.as_ref()
+    }
+
+    /// The generation of the newest query.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The generation whose answer is shown.
+    pub fn shown(&self) -> u64 {
+        self.shown
+    }
+
+    /// The time of the latest tick, for animations and elapsed times.
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    /// The user asked to quit, or opening failed.
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// Why opening failed, once: the caller returns it when the app ends.
+    pub fn take_error(&mut self) -> Option<Error> {
+        self.error.take()
     }
 
     pub fn step(&self) -> &Step {

@@ -32,7 +32,7 @@ impl App {
                     warn!("{notice}");
                 }
                 if let Some(notice) = report.notices.first() {
-                    self.say(notice.clone(), false);
+                    self.say(notice.to_string(), false);
                 } else if report.skipped > 0 {
                     self.say(format!("skipped {} invalid rows", report.skipped), false);
                 }

@@ -14,14 +14,14 @@ use crate::tui::app::App;
 pub fn draw(frame: &mut Frame, app: &App, corpus: &Corpus, area: Rect) {
     let block = pane_block(app, " detail ", false);
     let Some(position) = app.selected_position() else {
-        let empty = Paragraph::new(Line::styled("no product selected", app.theme.muted));
+        let empty = Paragraph::new(Line::styled("no product selected", app.theme().muted));
         frame.render_widget(empty.block(block), area);
         return;
     };
     let product = &corpus.catalog.products[position];
-    let mut lines = vec![Line::styled(display(&product.title), app.theme.title)];
+    let mut lines = vec![Line::styled(display(&product.title), app.theme().title)];
     // The id, category, brand and price on one line, so that the description shows on small screens.
-    let mut facts = vec![Span::styled(display(&product.id), app.theme.accent)];
+    let mut facts = vec![Span::styled(display(&product.id), app.theme().accent)];
     let price = product.price.map(format_price);
     for fact in [
         Some(&product.category),
@@ -32,13 +32,13 @@ pub fn draw(frame: &mut Frame, app: &App, corpus: &Corpus, area: Rect) {
     .flatten()
     .filter(|f| !f.is_empty())
     {
-        facts.push(Span::styled(" · ", app.theme.muted));
+        facts.push(Span::styled(" · ", app.theme().muted));
         facts.push(Span::raw(display(fact)));
     }
     lines.push(Line::from(facts));
     let field = |name: &str, value: &str| {
         Line::from(vec![
-            Span::styled(format!("{}: ", display(name)), app.theme.muted),
+            Span::styled(format!("{}: ", display(name)), app.theme().muted),
             Span::raw(display(value)),
         ])
     };

@@ -19,9 +19,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
         ("?".into(), "help (on an empty line)"),
         ("wheel / click".into(), "scroll / select"),
     ];
-    for command in Command::ALL {
+    for &command in Command::ALL {
         let keys: Vec<String> = app
-            .keymap
+            .keymap()
             .keys_of(command)
             .iter()
             .map(|k| k.label())
@@ -65,7 +65,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
             .iter()
             .map(|(keys, what)| {
                 Line::from(vec![
-                    Span::styled(pad(keys, key_width), app.theme.accent),
+                    Span::styled(pad(keys, key_width), app.theme().accent),
                     Span::raw(" "),
                     Span::raw(fit(what, width.saturating_sub(key_width + 2))),
                 ])

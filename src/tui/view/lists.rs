@@ -33,7 +33,7 @@ impl Columns {
 
 pub fn draw_results(frame: &mut Frame, app: &App, corpus: &Corpus, areas: &Areas) {
     let list = &app.step().list;
-    let focused = app.focus == Pane::Results;
+    let focused = app.focus() == Pane::Results;
     let title = match (&app.step().subject, list.ranked) {
         (Subject::Like { .. }, _) => format!(" products like this · {} ", list.hits.len()),
         (_, true) => format!(" closest in meaning · {} ", list.hits.len()),
@@ -52,9 +52,18 @@ pub fn draw_results(frame: &mut Frame, app: &App, corpus: &Corpus, areas: &Areas
 }
 
 pub fn draw_alikes(frame: &mut Frame, app: &App, corpus: &Corpus, areas: &Areas, area: Rect) {
-    let focused = app.focus == Pane::Alikes;
+    let focused = app.focus() == Pane::Alikes;
     let title = " look-alikes ";
-    draw_list(frame, app, corpus, areas, area, &app.alikes, focused, title);
+    draw_list(
+        frame,
+        app,
+        corpus,
+        areas,
+        area,
+        app.alikes(),
+        focused,
+        title,
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -79,7 +88,7 @@ fn draw_list(
             "no products"
         };
         let paragraph =
-            Paragraph::new(Line::styled(message, app.theme.muted)).wrap(Wrap { trim: true });
+            Paragraph::new(Line::styled(message, app.theme().muted)).wrap(Wrap { trim: true });
         frame.render_widget(paragraph, inner);
         return;
     }
@@ -100,13 +109,13 @@ fn draw_list(
                 + if list.ranked { 7 + columns.bar } else { 0 };
             let title_width = width.saturating_sub(rank_width + tail).max(1);
             let mut spans = vec![
-                Span::styled(format!("{rank:>3} "), app.theme.muted),
+                Span::styled(format!("{rank:>3} "), app.theme().muted),
                 Span::raw(pad(&product.title, title_width)),
             ];
             if columns.category > 0 {
                 spans.push(Span::styled(
                     format!(" {}", pad(&product.category, columns.category - 1)),
-                    app.theme.muted,
+                    app.theme().muted,
                 ));
             }
             if columns.price {
@@ -120,9 +129,9 @@ fn draw_list(
             let mut line = clip(spans, width);
             if row == list.selected {
                 let style = if focused {
-                    app.theme.selected
+                    app.theme().selected
                 } else {
-                    app.theme.selected_unfocused
+                    app.theme().selected_unfocused
                 };
                 line = line.patch_style(style);
             }

@@ -22,7 +22,7 @@ use super::app::{App, Phase};
 pub fn draw(frame: &mut Frame, app: &App) {
     let areas = Areas::new(frame.area());
     query::draw(frame, app, &areas);
-    match &app.phase {
+    match app.phase() {
         Phase::Starting(startup) => startup::draw(frame, app, startup, &areas),
         Phase::Ready(corpus) => {
             lists::draw_results(frame, app, corpus, &areas);
@@ -38,7 +38,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     if let Some(area) = areas.status {
         status::draw(frame, app, area);
     }
-    if app.help {
+    if app.help_open() {
         help::draw(frame, app);
     }
 }
@@ -49,17 +49,17 @@ fn draw_error(frame: &mut Frame, app: &App, message: &str, areas: &Areas) {
         .flatten()
         .fold(areas.results, Rect::union);
     let text = vec![
-        Line::styled("The catalog could not be opened:", app.theme.error),
+        Line::styled("The catalog could not be opened:", app.theme().error),
         Line::raw(""),
         Line::raw(crate::safe_text::display(message)),
         Line::raw(""),
         Line::styled(
             format!(
                 "Press {} or {} to quit.",
-                app.keymap.hint(Command::Back),
-                app.keymap.hint(Command::Quit)
+                app.keymap().hint(Command::Back),
+                app.keymap().hint(Command::Quit)
             ),
-            app.theme.muted,
+            app.theme().muted,
         ),
     ];
     let mut paragraph = Paragraph::new(text).wrap(Wrap { trim: false });
@@ -76,10 +76,10 @@ fn pane_block<'a>(app: &App, title: impl Into<Line<'a>>, focused: bool) -> Block
         .title(title);
     if focused {
         block
-            .border_style(app.theme.accent)
-            .title_style(app.theme.title)
+            .border_style(app.theme().accent)
+            .title_style(app.theme().title)
     } else {
-        block.border_style(app.theme.muted)
+        block.border_style(app.theme().muted)
     }
 }
 
@@ -122,7 +122,7 @@ fn score_spans(score: f32, cells: usize, app: &App) -> Vec<Span<'static>> {
         .collect();
     vec![
         Span::raw(format!("{score:>5.3} ")),
-        Span::styled(bar, app.theme.bar),
+        Span::styled(bar, app.theme().bar),
     ]
 }
 

@@ -23,21 +23,21 @@ pub fn draw(frame: &mut Frame, app: &App, areas: &Areas) {
         return;
     }
     let width = usize::from(inner.width);
-    let mut spans = vec![Span::styled(PROMPT, app.theme.accent)];
+    let mut spans = vec![Span::styled(PROMPT, app.theme().accent)];
     let mut used = PROMPT.width();
     match &app.step().subject {
         Subject::Like { title, .. } => {
             let chip = format!(" like: {} ", fit(title, width.saturating_sub(used + 10)));
-            spans.push(Span::styled(chip, app.theme.chip));
+            spans.push(Span::styled(chip, app.theme().chip));
         }
         Subject::Query(line) if line.is_empty() => {
-            let hint = match app.phase {
+            let hint = match app.phase() {
                 Phase::Failed(_) => "",
                 _ => "type to search by meaning · ? for help",
             };
             spans.push(Span::styled(
                 fit(hint, width.saturating_sub(used)),
-                app.theme.muted,
+                app.theme().muted,
             ));
             set_cursor(frame, app, inner, used);
         }
@@ -53,7 +53,7 @@ pub fn draw(frame: &mut Frame, app: &App, areas: &Areas) {
 }
 
 fn set_cursor(frame: &mut Frame, app: &App, inner: Rect, column: usize) {
-    if !app.help && !matches!(app.phase, Phase::Failed(_)) {
+    if !app.help_open() && !matches!(app.phase(), Phase::Failed(_)) {
         let x = inner
             .x
             .saturating_add(column as u16)
@@ -75,12 +75,12 @@ fn window(text: &str, cursor: usize, room: usize) -> (String, usize) {
 
 /// The trail as a title: `"coffee hot" › like: Travel Mug › like: …`, cut from the left to fit.
 fn breadcrumb(app: &App, width: usize) -> Vec<Span<'static>> {
-    let mut title = vec![Span::styled(" lookalike ", app.theme.title)];
-    if app.trail.len() < 2 {
+    let mut title = vec![Span::styled(" lookalike ", app.theme().title)];
+    if app.trail().len() < 2 {
         return title;
     }
     let steps: Vec<String> = app
-        .trail
+        .trail()
         .iter()
         .map(|step| match &step.subject {
             Subject::Query(line) if line.is_empty() => "all products".to_string(),
@@ -103,7 +103,7 @@ fn breadcrumb(app: &App, width: usize) -> Vec<Span<'static>> {
         .unwrap_or_else(|| format!("… › {}", steps[steps.len() - 1]));
     title.push(Span::styled(
         format!("{} ", fit(&text, room)),
-        app.theme.accent,
+        app.theme().accent,
     ));
     title
 }

@@ -16,30 +16,33 @@ const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '�
 pub fn draw(frame: &mut Frame, app: &App, startup: &Startup, areas: &Areas) {
     let inner = areas.inner(areas.results);
     if areas.bordered {
-        let title = format!(" opening {} ", crate::safe_text::display(&app.catalog_name));
+        let title = format!(
+            " opening {} ",
+            crate::safe_text::display(app.catalog_name())
+        );
         frame.render_widget(pane_block(app, title, true), areas.results);
         for area in [areas.detail, areas.alikes].into_iter().flatten() {
             frame.render_widget(pane_block(app, "", false), area);
         }
     }
-    let elapsed = app.now.saturating_duration_since(startup.started);
+    let elapsed = app.now().saturating_duration_since(startup.started);
     let tick = (elapsed.as_millis() / 100) as usize % SPINNER.len();
     let (stage, done, total) = startup
         .progress
         .map_or((Stage::Loading, 0, 0), |p| (p.stage, p.done, p.total));
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{} ", SPINNER[tick]), app.theme.accent),
-        Span::styled(describe(stage), app.theme.title),
+        Span::styled(format!("{} ", SPINNER[tick]), app.theme().accent),
+        Span::styled(describe(stage), app.theme().title),
     ])];
     if total > 0 {
         let width = usize::from(inner.width).saturating_sub(2).min(50);
         let filled = (done.min(total) * width).checked_div(total).unwrap_or(0);
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
-            Span::styled("█".repeat(filled), app.theme.bar),
-            Span::styled("░".repeat(width - filled), app.theme.muted),
+            Span::styled("█".repeat(filled), app.theme().bar),
+            Span::styled("░".repeat(width - filled), app.theme().muted),
         ]));
-        let stage_time = app.now.saturating_duration_since(startup.stage_started);
+        let stage_time = app.now().saturating_duration_since(startup.stage_started);
         lines.push(Line::raw(format!(
             "{done} / {total} · {}",
             estimate(stage_time, done, total)
@@ -51,7 +54,7 @@ pub fn draw(frame: &mut Frame, app: &App, startup: &Startup, areas: &Areas) {
             "{} s so far. Type now: results come when the index is ready.",
             elapsed.as_secs()
         ),
-        app.theme.muted,
+        app.theme().muted,
     ));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::clip;
+use crate::embed::MAX_TOKENS;
 use crate::tui::action::Command;
 use crate::tui::app::{App, Phase, Subject};
 
@@ -22,10 +23,10 @@ fn ms(time: Duration) -> String {
 }
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
-    let theme = &app.theme;
-    let name = crate::safe_text::display(&app.catalog_name);
+    let theme = &app.theme();
+    let name = crate::safe_text::display(app.catalog_name());
     let mut left = vec![Span::styled(format!(" {name}"), theme.accent)];
-    match &app.phase {
+    match app.phase() {
         Phase::Starting(_) => left.push(Span::raw(" · opening…")),
         Phase::Failed(_) => left.push(Span::styled(" · not opened", theme.error)),
         Phase::Ready(corpus) => {
@@ -36,11 +37,14 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
     }
     if app.step().info.is_some_and(|i| i.truncated) {
         left.push(Span::styled(" │ ", theme.muted));
-        left.push(Span::styled("query cut to 256 tokens", theme.error));
+        left.push(Span::styled(
+            format!("query cut to {MAX_TOKENS} tokens"),
+            theme.error,
+        ));
     }
     let width = usize::from(area.width);
     let left_width: usize = left.iter().map(|s| s.content.width()).sum();
-    let line = if let Some(flash) = &app.flash {
+    let line = if let Some(flash) = app.flash() {
         let style = if flash.error {
             theme.error
         } else {
@@ -107,9 +111,9 @@ fn answer_text(app: &App) -> String {
 }
 
 fn hints(app: &App) -> Vec<Span<'static>> {
-    let keys = &app.keymap;
+    let keys = app.keymap();
     let mut hints = vec![(keys.hint(Command::Help), "help")];
-    if matches!(app.phase, Phase::Ready(_)) {
+    if matches!(app.phase(), Phase::Ready(_)) {
         hints.push((keys.hint(Command::Pivot), "like this"));
         hints.push((keys.hint(Command::ToggleFocus), "pane"));
     }
@@ -117,8 +121,8 @@ fn hints(app: &App) -> Vec<Span<'static>> {
     hints.push((keys.hint(Command::Quit), "quit"));
     let mut spans = Vec::new();
     for (key, what) in hints {
-        spans.push(Span::styled(key, app.theme.accent));
-        spans.push(Span::styled(format!(" {what}  "), app.theme.muted));
+        spans.push(Span::styled(key, app.theme().accent));
+        spans.push(Span::styled(format!(" {what}  "), app.theme().muted));
     }
     spans
 }

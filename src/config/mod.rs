@@ -7,8 +7,12 @@ use serde::Deserialize;
 use crate::catalog::template::Template;
 use crate::error::{Error, Result};
 
+pub mod keys;
+
+pub use keys::{Command, Keys, KeysConfig};
+
 /// The default configuration file, which documents every key.
-pub const DEFAULT_CONFIG: &str = include_str!("../config.toml");
+pub const DEFAULT_CONFIG: &str = include_str!("../../config.toml");
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -78,95 +82,6 @@ impl Default for IndexConfig {
     }
 }
 
-/// One key or several, written `"ctrl-y"` or `["down", "ctrl-n"]`.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(from = "OneOrMany")]
-pub struct Keys(pub Vec<String>);
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl From<OneOrMany> for Keys {
-    fn from(value: OneOrMany) -> Self {
-        match value {
-            OneOrMany::One(key) => Self(vec![key]),
-            OneOrMany::Many(keys) => Self(keys),
-        }
-    }
-}
-
-impl Keys {
-    fn of(keys: &[&str]) -> Self {
-        Self(keys.iter().map(|k| (*k).to_string()).collect())
-    }
-}
-
-/// The keys of the interactive app, one field per action (the field name is the action's name).
-/// Key names are parsed, and clashes checked, when the app starts.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, default)]
-pub struct KeysConfig {
-    pub quit: Keys,
-    pub suspend: Keys,
-    pub back: Keys,
-    pub pivot: Keys,
-    pub toggle_focus: Keys,
-    pub select_next: Keys,
-    pub select_prev: Keys,
-    pub page_down: Keys,
-    pub page_up: Keys,
-    pub home: Keys,
-    pub end: Keys,
-    pub select_first: Keys,
-    pub select_last: Keys,
-    pub cursor_left: Keys,
-    pub cursor_right: Keys,
-    pub cursor_start: Keys,
-    pub cursor_end: Keys,
-    pub delete_back: Keys,
-    pub delete_forward: Keys,
-    pub delete_word: Keys,
-    pub clear_line: Keys,
-    pub copy_id: Keys,
-    pub export: Keys,
-    pub help: Keys,
-}
-
-impl Default for KeysConfig {
-    fn default() -> Self {
-        Self {
-            quit: Keys::of(&["ctrl-c"]),
-            suspend: Keys::of(&["ctrl-z"]),
-            back: Keys::of(&["esc"]),
-            pivot: Keys::of(&["enter"]),
-            toggle_focus: Keys::of(&["tab", "backtab"]),
-            select_next: Keys::of(&["down", "ctrl-n"]),
-            select_prev: Keys::of(&["up", "ctrl-p"]),
-            page_down: Keys::of(&["pagedown"]),
-            page_up: Keys::of(&["pageup"]),
-            home: Keys::of(&["home"]),
-            end: Keys::of(&["end"]),
-            select_first: Keys::of(&["ctrl-home"]),
-            select_last: Keys::of(&["ctrl-end"]),
-            cursor_left: Keys::of(&["left", "ctrl-b"]),
-            cursor_right: Keys::of(&["right", "ctrl-f"]),
-            cursor_start: Keys::of(&["ctrl-a"]),
-            cursor_end: Keys::of(&["ctrl-e"]),
-            delete_back: Keys::of(&["backspace", "ctrl-h"]),
-            delete_forward: Keys::of(&["delete", "ctrl-d"]),
-            delete_word: Keys::of(&["ctrl-w", "alt-backspace"]),
-            clear_line: Keys::of(&["ctrl-u"]),
-            copy_id: Keys::of(&["ctrl-y"]),
-            export: Keys::of(&["ctrl-s"]),
-            help: Keys::of(&["f1"]),
-        }
-    }
-}
-
 /// Colours of the interactive app: names (`red`, `lightblue`, `darkgray`), `#rrggbb`, or a 0-255 index.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -199,6 +114,8 @@ pub struct Settings {
     pub template: Template,
     /// The file the configuration came from, if any (relative catalog paths start there).
     pub source: Option<PathBuf>,
+    /// The text it was parsed from, so that errors found later can name a key's line.
+    text: String,
 }
 
 impl Settings {
@@ -217,66 +134,60 @@ impl Settings {
 
     /// Parses and validates configuration text; `source` names it in errors.
     pub fn parse(text: &str, source: Option<PathBuf>) -> Result<Self> {
-        let shown = source
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("<built-in config.toml>"));
-        let config_error = |message: String| Error::Config {
-            path: shown.clone(),
-            message,
-        };
-        let config: Config =
-            toml::from_str(text).map_err(|e| config_error(describe_toml_error(text, &e)))?;
-        let template = Template::parse(&config.embed.template).map_err(|message| {
-            config_error(format!(
-                "line {}: embed.template: {message}",
-                line_of_key(text, "template").unwrap_or(1)
-            ))
+        let config: Config = toml::from_str(text).map_err(|e| Error::Config {
+            path: shown_path(source.as_deref()),
+            message: describe_toml_error(text, &e),
         })?;
-        let check = |ok: bool, key: &str, expected: &str| {
-            if ok {
-                Ok(())
-            } else {
-                Err(config_error(format!(
-                    "line {}: {key}: expected {expected}",
-                    line_of_key(text, key.rsplit('.').next().unwrap_or(key)).unwrap_or(1)
-                )))
-            }
+        let error_at = |section: &str, key: &str, message: &str| {
+            key_error(text, source.as_deref(), section, key, message)
         };
-        check(
-            config.embed.batch_size > 0,
-            "embed.batch_size",
-            "a number of at least 1",
-        )?;
-        check(
-            config.embed.query_threads > 0,
-            "embed.query_threads",
-            "a number of at least 1",
-        )?;
-        check(
-            (2..=128).contains(&config.index.m),
-            "index.m",
-            "a number from 2 to 128",
-        )?;
-        check(
-            config.index.ef_construction >= 1,
-            "index.ef_construction",
-            "a number of at least 1",
-        )?;
-        check(
-            config.index.ef_search >= 1,
-            "index.ef_search",
-            "a number of at least 1",
-        )?;
-        check(
-            config.index.ef_search_text >= 1,
-            "index.ef_search_text",
-            "a number of at least 1",
-        )?;
+        let template = Template::parse(&config.embed.template)
+            .map_err(|message| error_at("embed", "template", &message))?;
+        let (embed, index) = (&config.embed, &config.index);
+        let at_least_one = "expected a number of at least 1";
+        for (ok, section, key, expected) in [
+            (embed.batch_size > 0, "embed", "batch_size", at_least_one),
+            (
+                embed.query_threads > 0,
+                "embed",
+                "query_threads",
+                at_least_one,
+            ),
+            (
+                (2..=128).contains(&index.m),
+                "index",
+                "m",
+                "expected a number from 2 to 128",
+            ),
+            (
+                index.ef_construction >= 1,
+                "index",
+                "ef_construction",
+                at_least_one,
+            ),
+            (index.ef_search >= 1, "index", "ef_search", at_least_one),
+            (
+                index.ef_search_text >= 1,
+                "index",
+                "ef_search_text",
+                at_least_one,
+            ),
+        ] {
+            if !ok {
+                return Err(error_at(section, key, expected));
+            }
+        }
         Ok(Self {
             config,
             template,
             source,
+            text: text.to_string(),
         })
+    }
+
+    /// An error in `[section]`'s `key`, naming the file and the line the key is set on (else line 1).
+    pub fn error_at(&self, section: &str, key: &str, message: &str) -> Error {
+        key_error(&self.text, self.source.as_deref(), section, key, message)
     }
 
     /// The catalog named by the configuration, resolved against the config file's directory.
@@ -290,31 +201,54 @@ impl Settings {
     }
 }
 
+/// An error in `[section]`'s `key` of the configuration `text` read from `source`.
+fn key_error(text: &str, source: Option<&Path>, section: &str, key: &str, message: &str) -> Error {
+    let line = line_of_key(text, section, key).unwrap_or(1);
+    Error::Config {
+        path: shown_path(source),
+        message: format!("line {line}: {section}.{key}: {message}"),
+    }
+}
+
+/// How errors name a configuration's file.
+fn shown_path(source: Option<&Path>) -> PathBuf {
+    source.map_or_else(
+        || PathBuf::from("<built-in config.toml>"),
+        Path::to_path_buf,
+    )
+}
+
+/// The 1-based line of a 0-based byte offset.
+fn line_at(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
 /// toml's own message with its line and column turned into our "line N, column M: ..." shape.
 fn describe_toml_error(text: &str, error: &toml::de::Error) -> String {
     let message = error.message().trim();
     match error.span() {
         Some(span) => {
             let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("line {line}, column {column}: {message}")
+            format!(
+                "line {}, column {column}: {message}",
+                line_at(text, span.start)
+            )
         }
         None => message.to_string(),
     }
 }
 
-/// The 1-based line on which `key = ...` is set, for errors found after parsing.
-pub(crate) fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start();
-            !line.starts_with('#')
-                && line
-                    .strip_prefix(key)
-                    .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
-        .map(|i| i + 1)
+/// The line on which `[section]`'s `key` is set, from toml's spans.
+fn line_of_key(text: &str, section: &str, key: &str) -> Option<usize> {
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let (name, _) = document
+        .get_ref()
+        .get(section)?
+        .get_ref()
+        .as_table()?
+        .get_key_value(key)?;
+    Some(line_at(text, name.span().start))
 }
 
 #[cfg(test)]
