@@ -14,8 +14,8 @@ use lookalike::cmd::Context;
 use lookalike::cmd::bench::queries;
 use lookalike::embed::Threads;
 use lookalike::embed::bulk::Batching;
-use lookalike::index::{self, Method, Params, Scratch, Vectors, exact};
-use lookalike::search::{open, open_corpus_with_model};
+use lookalike::index::{self, Admit, Params, Scratch, Vectors, exact};
+use lookalike::search::{SearchRequest, open, open_corpus_with_model};
 
 fn catalog() -> PathBuf {
     std::env::var_os("LOOKALIKE_BENCH_CATALOG").map_or_else(
@@ -64,9 +64,14 @@ fn hot_paths(c: &mut Criterion) {
             let mut i = 0;
             b.iter(|| {
                 i = (i + 1) % vectors.len();
-                corpus
-                    .graph
-                    .search(&corpus.vectors, &vectors[i], 10, ef, None, &mut scratch)
+                corpus.graph.search(
+                    &corpus.vectors,
+                    &vectors[i],
+                    10,
+                    ef,
+                    Admit::ALL,
+                    &mut scratch,
+                )
             });
         });
     }
@@ -74,14 +79,14 @@ fn hot_paths(c: &mut Criterion) {
         let mut i = 0;
         b.iter(|| {
             i = (i + 1) % vectors.len();
-            exact::search(&corpus.vectors, &vectors[i], 10, None)
+            exact::search(&corpus.vectors, &vectors[i], 10, Admit::ALL)
         });
     });
     group.bench_function("product to product, HNSW", |b| {
         let mut position = 0;
         b.iter(|| {
             position = (position + 7919) % n;
-            corpus.similar(position, 10, Method::Hnsw, &mut scratch)
+            corpus.answer(&SearchRequest::like(position, 10), None, None, &mut scratch)
         });
     });
     group.finish();

@@ -1,14 +1,14 @@
-//! Files written whole or not at all: a temporary file beside the target, synced, renamed over it, and the rename synced.
+//! Files and directories written whole or not at all: a temporary one beside the target, synced, renamed over it, and the rename synced.
 //!
 //! Every file lookalike writes (cache files, the bundled catalog, CSV exports) goes through
-//! [`AtomicFile`], so that a crash, a full disk or a SIGKILL leaves the old file or the new one,
-//! never a part. Temporary files are named `.<target>.tmp-<random>`, which
-//! [`remove_temp_files`] recognises.
+//! [`AtomicFile`], and the lexical index's directory through [`AtomicDir`], so that a crash, a
+//! full disk or a SIGKILL leaves the old one or the new one, never a part. Temporaries are named
+//! `.<target>.tmp-<random>`, which [`remove_temp_files`] recognises.
 
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use tempfile::NamedTempFile;
+use tempfile::{NamedTempFile, TempDir};
 
 /// In the name of every temporary file, between the target's name and the random part.
 const TEMP_MARK: &str = ".tmp-";
@@ -24,14 +24,9 @@ impl AtomicFile {
     /// Creates the temporary file in the target's directory (created if missing), so that the
     /// final rename stays on one file system.
     pub fn create(target: &Path) -> std::io::Result<Self> {
-        let dir = parent(target);
-        std::fs::create_dir_all(dir)?;
-        let name = target
-            .file_name()
-            .map_or_else(|| "file".into(), |n| n.to_string_lossy());
         let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}{TEMP_MARK}"))
-            .tempfile_in(dir)?;
+            .prefix(&temp_prefix(target)?)
+            .tempfile_in(parent(target))?;
         Ok(Self {
             temp,
             target: target.to_path_buf(),
@@ -69,6 +64,56 @@ impl Seek for AtomicFile {
     }
 }
 
+/// A directory being filled in place of `target`; dropped before [`AtomicDir::commit`], it is
+/// removed and the target is untouched. Whoever fills it syncs what it writes there.
+pub struct AtomicDir {
+    temp: TempDir,
+    target: PathBuf,
+}
+
+impl AtomicDir {
+    /// Creates the temporary directory beside the target (its parent created if missing).
+    pub fn create(target: &Path) -> std::io::Result<Self> {
+        let temp = tempfile::Builder::new()
+            .prefix(&temp_prefix(target)?)
+            .tempdir_in(parent(target))?;
+        Ok(Self {
+            temp,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// The directory to fill.
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// Renames the directory over the target (a directory already there is removed first) and
+    /// syncs the parent, so that the rename survives a power cut.
+    pub fn commit(self) -> std::io::Result<PathBuf> {
+        sync_dir(self.temp.path())?;
+        if self.target.exists() {
+            std::fs::remove_dir_all(&self.target)?;
+        }
+        let filled = self.temp.keep();
+        if let Err(e) = std::fs::rename(&filled, &self.target) {
+            let _ = std::fs::remove_dir_all(&filled);
+            return Err(e);
+        }
+        sync_dir(parent(&self.target))?;
+        Ok(self.target)
+    }
+}
+
+/// The prefix of temporaries for `target`, `.<target>.tmp-`, after creating the target's directory.
+fn temp_prefix(target: &Path) -> std::io::Result<String> {
+    std::fs::create_dir_all(parent(target))?;
+    let name = target
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy());
+    Ok(format!(".{name}{TEMP_MARK}"))
+}
+
 /// Writes `bytes` as the whole of `target`.
 pub fn write(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut file = AtomicFile::create(target)?;
@@ -94,9 +139,9 @@ fn sync_dir(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Removes the temporary files left in `dir` by writers that died before committing (a SIGKILL,
-/// a power cut). Only safe while no other process can be writing there: the caller holds the
-/// directory's lock. Files that cannot be removed are left; they are never read.
+/// Removes the temporary files and directories left in `dir` by writers that died before
+/// committing (a SIGKILL, a power cut). Only safe while no other process can be writing there:
+/// the caller holds the directory's lock. What cannot be removed is left; it is never read.
 pub fn remove_temp_files(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -105,7 +150,12 @@ pub fn remove_temp_files(dir: &Path) {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if name.starts_with('.') && name.contains(TEMP_MARK) {
-            let _ = std::fs::remove_file(entry.path());
+            let path = entry.path();
+            let _ = if path.is_dir() {
+                std::fs::remove_dir_all(path)
+            } else {
+                std::fs::remove_file(path)
+            };
         }
     }
 }
@@ -152,9 +202,28 @@ mod tests {
         let file = AtomicFile::create(&target).unwrap();
         // What a SIGKILL leaves: the temporary file, never renamed nor removed.
         file.temp.into_temp_path().keep().unwrap();
+        let filling = AtomicDir::create(&dir.path().join("index")).unwrap();
+        std::fs::write(filling.path().join("part"), b"x").unwrap();
+        let _ = filling.temp.keep();
         std::fs::write(dir.path().join("kept.bin"), b"x").unwrap();
-        assert_eq!(names(dir.path()).len(), 2);
+        assert_eq!(names(dir.path()).len(), 3);
         remove_temp_files(dir.path());
         assert_eq!(names(dir.path()), ["kept.bin"]);
+    }
+
+    #[test]
+    fn a_committed_directory_replaces_the_one_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("index");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("old"), b"x").unwrap();
+        let filling = AtomicDir::create(&target).unwrap();
+        std::fs::write(filling.path().join("new"), b"y").unwrap();
+        filling.commit().unwrap();
+        assert_eq!(names(dir.path()), ["index"]);
+        assert_eq!(names(&target), ["new"]);
+        let dropped = AtomicDir::create(&target).unwrap();
+        drop(dropped);
+        assert_eq!(names(dir.path()), ["index"]);
     }
 }

@@ -5,18 +5,19 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::Format;
+use crate::search::{DEFAULT_SEMANTIC_RATIO, Mode};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "lookalike",
     version,
-    about = "Explore a product catalog by meaning, in the terminal."
+    about = "Explore a product catalog by meaning and by words, in the terminal."
 )]
 #[command(
-    long_about = "Explore a product catalog by meaning, in the terminal.\n\n\
+    long_about = "Explore a product catalog by meaning and by words, in the terminal.\n\n\
     Without a command, opens the interactive search on the catalog (--catalog, else config's \
     catalog.path, else the bundled sample). Products are embedded locally with all-MiniLM-L6-v2 \
-    and indexed with HNSW; the first run fetches the model (see `lookalike setup`)."
+    and indexed with HNSW, and their words with a BM25 index; the first run fetches the model (see `lookalike setup`)."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -57,7 +58,7 @@ pub enum Command {
     Setup,
     /// Embed the catalog and build its index; print counts and timings
     Index,
-    /// Products whose meaning is closest to a text query
+    /// Products best for a text query, by meaning and words (see --mode)
     Search(SearchArgs),
     /// Products like a given product (the product itself left out)
     Similar(SimilarArgs),
@@ -110,18 +111,37 @@ pub struct ResultArgs {
     /// Number of results
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub top_k: u32,
-    /// Exact (brute-force) search instead of the HNSW index
+    /// Exact (brute-force) search instead of the HNSW index, for the semantic side
     #[arg(long)]
     pub exact: bool,
+    /// Only products matching EXPR, e.g. `category = Kitchen AND price < 20` (README, "Filters")
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
     /// One JSON object per answer instead of a table
     #[arg(long)]
     pub json: bool,
+}
+
+/// A semantic ratio: a number from 0 to 1.
+fn ratio(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!(
+            "`{text}` is not a ratio; expected a number from 0 (words only) to 1 (meaning only)"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     #[command(flatten)]
     pub results: ResultArgs,
+    /// How results are ranked: by meaning and words fused, by meaning only, or by words only
+    #[arg(long, value_enum, default_value_t = Mode::Hybrid)]
+    pub mode: Mode,
+    /// The weight of meaning in hybrid mode, from 0 (words only) to 1 (meaning only)
+    #[arg(long, value_name = "R", value_parser = ratio, default_value_t = DEFAULT_SEMANTIC_RATIO)]
+    pub semantic_ratio: f32,
     /// Read one query per line from FILE (answers in the same order, one per line)
     #[arg(long, value_name = "FILE", conflicts_with = "query")]
     pub queries_file: Option<PathBuf>,

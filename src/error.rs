@@ -80,6 +80,12 @@ pub enum Error {
     Usage(String),
     #[error("no product with id {id:?} in {catalog}")]
     UnknownId { id: String, catalog: String },
+    /// A filter expression that does not parse, or names what the catalog does not have.
+    #[error("filter `{text}`: {error}")]
+    Filter {
+        text: String,
+        error: crate::filter::FilterError,
+    },
     /// Provisioning could not get or check the model and runtime files.
     #[error("{0}")]
     Setup(String),
@@ -94,6 +100,9 @@ pub enum Error {
     Model(String),
     #[error("index: {0}")]
     Index(String),
+    /// The lexical index could not be built, opened or searched.
+    #[error("lexical index: {0}")]
+    Lexical(String),
     /// The interactive app was ended by a signal, after restoring the terminal.
     #[error("ended by {name}")]
     Signal { number: i32, name: &'static str },
@@ -138,6 +147,7 @@ impl Error {
                 | Self::Config { .. }
                 | Self::Usage(_)
                 | Self::UnknownId { .. }
+                | Self::Filter { .. }
         )
     }
 }

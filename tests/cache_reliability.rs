@@ -244,7 +244,7 @@ fn a_write_that_fails_part_way_leaves_nothing_half_written() {
         .env_remove("ORT_DYLIB_PATH");
     let output = checked(command.output().unwrap(), "index with a file size limit");
     assert_eq!(embed_counts(&output), (50, 0));
-    assert_one_no_cache_notice(&output, "vectors.bin: File too large");
+    assert_one_no_cache_notice(&output, "File too large");
     let left: Vec<String> = files_in(&cache)
         .into_iter()
         .filter(|f| !f.ends_with("/lock"))

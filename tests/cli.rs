@@ -161,7 +161,7 @@ fn human_output_is_an_aligned_table() {
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 5, "{text}");
-    assert!(lines[0].starts_with("#  score  id"), "{text}");
+    assert!(lines[0].starts_with("#  score  found by  id"), "{text}");
     let title_column = lines[0].find("title").unwrap();
     for line in &lines[1..] {
         assert_eq!(line.chars().nth(title_column - 1), Some(' '), "{text}");
@@ -455,5 +455,215 @@ fn odd_queries_are_answered_and_a_long_one_is_said_to_be_cut() {
         stderr(&cut).contains("query cut to the model's 256 tokens"),
         "{}",
         stderr(&cut)
+    );
+}
+
+#[test]
+fn search_json_gives_each_side_s_score_and_the_matched_words() {
+    let cache = tempfile::tempdir().unwrap();
+    let json = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = run_bundled(cache.path(), "search", args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let answer: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+        answer["results"].as_array().unwrap().clone()
+    };
+    let hybrid = json(&["--json", "--top-k", "20", "thermavale", "tumbler"]);
+    assert_eq!(hybrid[0]["id"], "KD-1001");
+    assert!(hybrid[0]["semantic"].is_f64() && hybrid[0]["lexical"].is_f64());
+    assert_eq!(
+        hybrid[0]["matched"],
+        serde_json::json!(["thermavale", "tumbler"])
+    );
+    assert!(
+        hybrid
+            .iter()
+            .any(|r| r["lexical"].is_null() && r["matched"] == serde_json::json!([]))
+    );
+    let semantic = json(&["--json", "--mode", "semantic", "thermavale", "tumbler"]);
+    assert!(
+        semantic
+            .iter()
+            .all(|r| r["lexical"].is_null() && r["semantic"] == r["score"])
+    );
+    let lexical = json(&["--json", "--mode", "lexical", "thermavale", "tumbler"]);
+    assert!(
+        lexical
+            .iter()
+            .all(|r| r["semantic"].is_null() && r["lexical"] == r["score"])
+    );
+    // Ratio 1 ranks by meaning as semantic mode does; ratio 0 puts what the words found first.
+    let ids = |results: &[serde_json::Value]| -> Vec<String> {
+        results
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let meaning = json(&["--json", "--semantic-ratio", "1", "thermavale", "tumbler"]);
+    assert_eq!(ids(&meaning), ids(&semantic));
+    let words = json(&["--json", "--semantic-ratio", "0", "thermavale", "tumbler"]);
+    assert_eq!(ids(&words)[0], ids(&lexical)[0]);
+    let found_by_words = words.iter().take_while(|r| r["score"].as_f64() > Some(0.0));
+    assert!(found_by_words.clone().count() >= 4);
+    assert!(found_by_words.into_iter().all(|r| r["lexical"].is_f64()));
+
+    let out = run_bundled(cache.path(), "search", &["thermavale"]);
+    let table = stdout(&out);
+    assert!(
+        table.lines().next().unwrap().contains("found by"),
+        "{table}"
+    );
+    assert!(
+        table.contains(" words ") && table.contains(" meaning "),
+        "{table}"
+    );
+}
+
+#[test]
+fn filters_narrow_search_and_similar_and_bad_ones_exit_2_saying_why() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = run_bundled(
+        cache.path(),
+        "search",
+        &[
+            "--json",
+            "--top-k",
+            "50",
+            "--filter",
+            "price < 20 AND category = \"Kitchen & Dining\"",
+            "insulated",
+            "mug",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let answer: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let results = answer["results"].as_array().unwrap();
+    let catalog: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(common::bundled_catalog()).unwrap()).unwrap();
+    let matching: Vec<&str> = catalog
+        .iter()
+        .filter(|p| p["price"].as_f64().unwrap() < 20.0 && p["category"] == "Kitchen & Dining")
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(results.len(), 50.min(matching.len()));
+    assert!(
+        results
+            .iter()
+            .all(|r| matching.contains(&r["id"].as_str().unwrap()))
+    );
+
+    let out = run_bundled(
+        cache.path(),
+        "similar",
+        &[
+            "--json",
+            "--id",
+            "KD-1001",
+            "--filter",
+            "brand = thermavale",
+        ],
+    );
+    let answer: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let brand: Vec<&str> = catalog
+        .iter()
+        .filter(|p| p["brand"] == "Thermavale" && p["id"] != "KD-1001")
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    let found: Vec<&str> = answer["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(found.len(), 10.min(brand.len()));
+    assert!(found.iter().all(|id| brand.contains(id)), "{found:?}");
+
+    for (filter, says) in [
+        (
+            "colour = red",
+            "unknown field `colour`; the fields are id, title, description, category, brand, price, tags",
+        ),
+        (
+            "price = cheap",
+            "`price` is a number field; `cheap` is not a number",
+        ),
+        ("price < (20", "column 9: expected a value after `<`"),
+        ("tags > 3", "`>` needs a number field"),
+    ] {
+        let out = run_bundled(cache.path(), "search", &["--filter", filter, "mug"]);
+        assert_eq!(out.status.code(), Some(2), "{filter}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{filter}: {}", stderr(&out));
+    }
+    let out = run_bundled(cache.path(), "search", &["--semantic-ratio", "1.5", "mug"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("expected a number from 0"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn every_other_field_is_searchable_whole_and_filterable() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(common::bundled_catalog()).unwrap()).unwrap();
+    let lines: Vec<String> = catalog
+        .iter()
+        .take(40)
+        .enumerate()
+        .map(|(i, p)| {
+            let mut p = p.clone();
+            p["sku"] = format!("TV-{i:03}X").into();
+            p["colour"] = if i % 2 == 0 { "Red" } else { "Blue" }.into();
+            p["weight_kg"] = serde_json::json!(i);
+            p.to_string()
+        })
+        .collect();
+    let path = write(dir.path(), "extra.jsonl", &(lines.join("\n") + "\n"));
+    let cache = dir.path().join("cache");
+    let search = |args: &[&str]| -> Vec<String> {
+        let mut all = vec![
+            "search",
+            "--catalog",
+            path.as_str(),
+            "--json",
+            "--top-k",
+            "40",
+        ];
+        all.extend_from_slice(args);
+        let out = run(&cache, &all);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let answer: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+        answer["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let id_of = |i: usize| catalog[i]["id"].as_str().unwrap().to_string();
+    assert_eq!(search(&["tv-017x"])[0], id_of(17));
+    let found = search(&["--filter", "colour = red AND weight_kg >= 30", "desk"]);
+    let mut expected: Vec<String> = (30..40).step_by(2).map(id_of).collect();
+    let mut sorted = found.clone();
+    sorted.sort();
+    expected.sort();
+    assert_eq!(sorted, expected);
+    let out = run(
+        &cache,
+        &[
+            "search",
+            "--catalog",
+            &path,
+            "--filter",
+            "weight_kg = heavy",
+            "x",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("`weight_kg` is a number field"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -9,8 +9,8 @@ use lookalike::catalog::LoadOptions;
 use lookalike::config::Settings;
 use lookalike::embed::bulk::Batching;
 use lookalike::embed::{Embedder, OnnxEmbedder, Threads};
-use lookalike::index::{Method, recall};
-use lookalike::search::{Engine, OpenOptions, open};
+use lookalike::index::{Hit, Method, recall};
+use lookalike::search::{Answer, Engine, Found, Mode, OpenOptions, SearchRequest, open};
 
 fn bundled_options(cache: Option<&Path>) -> OpenOptions {
     OpenOptions {
@@ -38,9 +38,45 @@ fn bundled() -> MutexGuard<'static, Engine> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn ids(engine: &Engine, hits: &[lookalike::index::Hit]) -> Vec<String> {
+fn ids(engine: &Engine, hits: &[Found]) -> Vec<String> {
     hits.iter()
         .map(|h| engine.corpus.product(h).id.clone())
+        .collect()
+}
+
+/// A text query as users make it: hybrid, the default ratio, the index.
+fn query(engine: &mut Engine, text: &str, k: usize) -> Answer {
+    engine.search(&SearchRequest::text(text, k)).unwrap()
+}
+
+/// A text query by meaning only.
+fn by_meaning(engine: &mut Engine, text: &str, k: usize, method: Method) -> Answer {
+    let request = SearchRequest {
+        mode: Mode::Semantic,
+        method,
+        ..SearchRequest::text(text, k)
+    };
+    engine.search(&request).unwrap()
+}
+
+/// Products like the product at `position`.
+fn like(engine: &mut Engine, position: usize, k: usize, method: Method) -> Answer {
+    let request = SearchRequest {
+        method,
+        ..SearchRequest::like(position, k)
+    };
+    engine.search(&request).unwrap()
+}
+
+/// Hits as the index module ranks them, for recall.
+fn as_hits(answer: &Answer) -> Vec<Hit> {
+    answer
+        .hits
+        .iter()
+        .map(|f| Hit {
+            index: f.index,
+            score: f.score,
+        })
         .collect()
 }
 
@@ -127,7 +163,7 @@ const PARAPHRASES: [(&str, &str); 12] = [
 fn paraphrase_queries_find_products_that_share_no_word_with_them() {
     let mut engine = bundled();
     let mut ranks = Vec::new();
-    for (query, target) in PARAPHRASES {
+    for (text, target) in PARAPHRASES {
         let position = engine.corpus.catalog.position(target).unwrap();
         let product = &engine.corpus.catalog.products[position];
         let product_text = format!(
@@ -138,21 +174,21 @@ fn paraphrase_queries_find_products_that_share_no_word_with_them() {
             product.brand,
             product.tags.join(" ")
         );
-        let shared: Vec<_> = content_words(query)
+        let shared: Vec<_> = content_words(text)
             .intersection(&content_words(&product_text))
             .cloned()
             .collect();
         assert!(
             shared.is_empty(),
-            "{query:?} shares {shared:?} with {target}: a keyword search could find it"
+            "{text:?} shares {shared:?} with {target}: a keyword search could find it"
         );
 
-        let answer = engine.query(query, 30, Method::Hnsw).unwrap();
+        let answer = query(&mut engine, text, 30);
         let found = ids(&engine, &answer.hits);
         let rank = found.iter().position(|id| id == target).map(|r| r + 1);
         assert!(
             rank.is_some(),
-            "{query:?}: {target} not in the top 30 of 544: {found:?}"
+            "{text:?}: {target} not in the top 30 of 544: {found:?}"
         );
         ranks.push(rank.unwrap_or(99));
     }
@@ -172,9 +208,7 @@ fn paraphrase_queries_find_products_that_share_no_word_with_them() {
 #[test]
 fn the_coffee_query_finds_insulated_drinkware_near_the_top() {
     let mut engine = bundled();
-    let answer = engine
-        .query("something to keep my coffee hot", 5, Method::Hnsw)
-        .unwrap();
+    let answer = query(&mut engine, "something to keep my coffee hot", 5);
     let insulated = answer
         .hits
         .iter()
@@ -198,7 +232,7 @@ fn similar_returns_look_alikes_and_leaves_the_product_out() {
     ];
     for (id, look_alikes) in cases {
         let position = engine.corpus.catalog.position(id).unwrap();
-        let answer = engine.similar(position, 5, Method::Hnsw);
+        let answer = like(&mut engine, position, 5, Method::Hnsw);
         let found = ids(&engine, &answer.hits);
         assert!(
             !found.contains(&id.to_string()),
@@ -220,17 +254,17 @@ fn hnsw_recall_at_10_against_exact_on_the_bundled_catalog() {
     assert!(queries.len() >= 400);
     let mut text_recall = 0.0;
     for query in &queries {
-        let approximate = engine.query(query, 10, Method::Hnsw).unwrap();
-        let exact = engine.query(query, 10, Method::Exact).unwrap();
-        text_recall += recall(&approximate.hits, &exact.hits);
+        let approximate = by_meaning(&mut engine, query, 10, Method::Hnsw);
+        let exact = by_meaning(&mut engine, query, 10, Method::Exact);
+        text_recall += recall(&as_hits(&approximate), &as_hits(&exact));
     }
     text_recall /= queries.len() as f64;
     let n = engine.corpus.catalog.len();
     let mut item_recall = 0.0;
     for position in 0..n {
-        let approximate = engine.similar(position, 10, Method::Hnsw);
-        let exact = engine.similar(position, 10, Method::Exact);
-        item_recall += recall(&approximate.hits, &exact.hits);
+        let approximate = like(&mut engine, position, 10, Method::Hnsw);
+        let exact = like(&mut engine, position, 10, Method::Exact);
+        item_recall += recall(&as_hits(&approximate), &as_hits(&exact));
     }
     item_recall /= n as f64;
     assert!(text_recall >= 0.98, "text query recall@10 {text_recall:.4}");
@@ -250,12 +284,163 @@ fn a_second_open_reuses_every_vector_and_the_index() {
     let (mut warm, warm_report) = open(&options, &files, &mut |_| {}).unwrap();
     assert_eq!((warm_report.embedded, warm_report.reused), (0, 544));
     assert!(
-        warm_report.graph_from_cache && warm_report.notices.is_empty(),
+        warm_report.graph_from_cache
+            && warm_report.lexical_from_cache
+            && warm_report.notices.is_empty(),
         "{:?}",
         warm_report.notices
     );
-    let a = cold.query("standing desk", 10, Method::Hnsw).unwrap();
-    let b = warm.query("standing desk", 10, Method::Hnsw).unwrap();
+    let a = query(&mut cold, "standing desk", 10);
+    let b = query(&mut warm, "standing desk", 10);
     assert_eq!(ids(&cold, &a.hits), ids(&warm, &b.hits));
     assert_eq!(cold.corpus.vectors, warm.corpus.vectors);
+}
+
+/// Products of a brand, ids and model numbers typed into the query: found first by their words,
+/// which the model alone misses (a made-up brand has no meaning to it).
+#[test]
+fn brands_ids_and_model_numbers_are_found_first_in_the_default_mode() {
+    let mut engine = bundled();
+    let thermavale: Vec<String> = engine
+        .corpus
+        .catalog
+        .products
+        .iter()
+        .filter(|p| p.brand == "Thermavale")
+        .map(|p| p.id.clone())
+        .collect();
+    assert!(thermavale.len() >= 3);
+    let answer = query(&mut engine, "Thermavale", 10);
+    let top = ids(&engine, &answer.hits[..thermavale.len()]);
+    assert!(top.iter().all(|id| thermavale.contains(id)), "{top:?}");
+    let by_meaning_only = by_meaning(&mut engine, "Thermavale", 10, Method::Hnsw);
+    assert!(
+        ids(&engine, &by_meaning_only.hits)
+            .iter()
+            .filter(|id| thermavale.contains(id))
+            .count()
+            < thermavale.len(),
+        "the model alone finds the brand: the test shows nothing"
+    );
+    for (text, id) in [
+        ("KD-1001", "KD-1001"),
+        ("ec-1009", "EC-1009"),
+        ("K87", "EC-1009"),
+        ("thermavale tumbler", "KD-1001"),
+        ("kettle & leaf tetsubin", "CT-1016"),
+    ] {
+        let answer = query(&mut engine, text, 5);
+        assert_eq!(ids(&engine, &answer.hits)[0], id, "{text:?}");
+        let first = &answer.hits[0];
+        assert!(
+            first.lexical.is_some() && !first.matched.is_empty(),
+            "{text:?}: {first:?}"
+        );
+    }
+}
+
+#[test]
+fn each_mode_says_which_side_found_each_result() {
+    let mut engine = bundled();
+    let hybrid = query(&mut engine, "thermavale insulated bottle", 20);
+    assert!(
+        hybrid
+            .hits
+            .iter()
+            .any(|h| h.semantic.is_some() && h.lexical.is_some())
+    );
+    assert!(
+        hybrid
+            .hits
+            .iter()
+            .any(|h| h.semantic.is_some() && h.lexical.is_none())
+    );
+    let semantic = by_meaning(&mut engine, "thermavale insulated bottle", 20, Method::Hnsw);
+    assert!(
+        semantic
+            .hits
+            .iter()
+            .all(|h| h.lexical.is_none() && h.semantic == Some(h.score))
+    );
+    let request = SearchRequest {
+        mode: Mode::Lexical,
+        ..SearchRequest::text("thermavale insulated bottle", 20)
+    };
+    let lexical = engine.search(&request).unwrap();
+    assert!(!lexical.hits.is_empty() && lexical.embed_time.is_none());
+    assert!(
+        lexical
+            .hits
+            .iter()
+            .all(|h| h.semantic.is_none() && !h.matched.is_empty())
+    );
+}
+
+/// Which products a filter should match, written out by hand.
+type Matches = dyn Fn(&lookalike::catalog::Product) -> bool;
+
+fn kitchen(product: &lookalike::catalog::Product) -> bool {
+    product.category == "Kitchen & Dining"
+}
+
+/// Filters hold inside the search at every selectivity: exactly min(k, matching) results, each
+/// matching, in hybrid and semantic mode, on the index and exactly, for text and for look-alikes.
+#[test]
+fn a_filtered_search_returns_min_k_matching_products_at_any_selectivity() {
+    let mut engine = bundled();
+    let products = engine.corpus.catalog.products.clone();
+    let cases: [(&str, &Matches); 6] = [
+        ("NOT category = \"Kitchen & Dining\"", &|p| !kitchen(p)),
+        ("category = \"kitchen & dining\"", &kitchen),
+        ("price < 15", &|p| p.price.is_some_and(|x| x < 15.0)),
+        (
+            "price >= 20 AND price <= 30 AND category = \"Kitchen & Dining\"",
+            &|p| kitchen(p) && p.price.is_some_and(|x| (20.0..=30.0).contains(&x)),
+        ),
+        ("id IN [KD-1001, ec-1009]", &|p| {
+            p.id == "KD-1001" || p.id == "EC-1009"
+        }),
+        ("price > 100000", &|_| false),
+    ];
+    let like = engine.corpus.catalog.position("KD-1002").unwrap();
+    for (filter, expected) in cases {
+        let matching = products.iter().filter(|p| expected(p)).count();
+        for mode in [Mode::Hybrid, Mode::Semantic] {
+            for method in [Method::Hnsw, Method::Exact] {
+                let request = SearchRequest {
+                    mode,
+                    method,
+                    filter: Some(filter.to_string()),
+                    ..SearchRequest::text("something to keep my coffee hot", 40)
+                };
+                let answer = engine.search(&request).unwrap();
+                assert_eq!(answer.matching, Some(matching), "{filter}");
+                assert_eq!(
+                    answer.hits.len(),
+                    40.min(matching),
+                    "{filter} {mode} {method}"
+                );
+                assert!(
+                    answer
+                        .hits
+                        .iter()
+                        .all(|h| expected(engine.corpus.product(h))),
+                    "{filter} {mode} {method}"
+                );
+            }
+        }
+        let request = SearchRequest {
+            filter: Some(filter.to_string()),
+            ..SearchRequest::like(like, 40)
+        };
+        let answer = engine.search(&request).unwrap();
+        let others = matching - usize::from(expected(&products[like]));
+        assert_eq!(answer.hits.len(), 40.min(others), "{filter}");
+        assert!(
+            answer
+                .hits
+                .iter()
+                .all(|h| expected(engine.corpus.product(h)) && h.index as usize != like)
+        );
+    }
 }

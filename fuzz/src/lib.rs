@@ -1,8 +1,9 @@
-//! What every fuzz target checks: readers of untrusted bytes never panic, a catalog error names lines of the input, and a cache file either loads (and a loaded graph can be searched) or is set aside with a reason.
+//! What every fuzz target checks: readers of untrusted bytes never panic, a catalog error names lines of the input, a cache file either loads (and a loaded graph can be searched) or is set aside with a reason, and a filter's text either parses (printing back as itself) or is an error pointing into it.
 
 use std::path::{Path, PathBuf};
 
-use lookalike::catalog::{Catalog, Format, LoadOptions};
+use lookalike::catalog::{Catalog, Format, LoadOptions, Product};
+use lookalike::filter::{Facets, Filter, FilterError, Schema, parse_expr};
 use lookalike::index::{Scratch, Vectors};
 use lookalike::search::cache;
 use lookalike::store::{self, Kind, Stamp};
@@ -65,5 +66,88 @@ pub fn check_cache(input: &[u8]) {
         }
     } else if let Ok(Some(cached)) = cache::read_vectors(&path, MODEL, 4) {
         assert_eq!(cached.keys.len(), cached.vectors.len());
+    }
+}
+
+/// Two products with a field of every kind: built-in text, price, tags, and extra fields that
+/// are a number (`weight`) and text (`color`, a number in one product and a word in the other).
+fn filter_products() -> Vec<Product> {
+    let extra = |pairs: [(&str, &str); 2]| {
+        pairs
+            .iter()
+            .map(|&(name, value)| (name.to_owned(), value.to_owned()))
+            .collect()
+    };
+    vec![
+        Product {
+            id: "a".into(),
+            title: "Steel Mug".into(),
+            category: "Kitchen & Dining".into(),
+            brand: "Acme".into(),
+            price: Some(12.5),
+            tags: vec!["sale".into(), "Mugs".into()],
+            extra: extra([("weight", "1.5"), ("color", "7")]),
+            line: 1,
+            ..Product::default()
+        },
+        Product {
+            id: "b".into(),
+            title: "Watch".into(),
+            category: "mens-watches".into(),
+            extra: extra([("Weight", " "), ("Color", "Red")]),
+            line: 2,
+            ..Product::default()
+        },
+    ]
+}
+
+/// Reads `bytes` (if UTF-8) as a filter against the schema of [`filter_products`]: an error
+/// points into the text; an expression prints as text that parses back to it; a filter matches
+/// those products without a panic, as does the filter its printed text makes; and completing
+/// the text offers only replacements that start inside it.
+pub fn check_filter(bytes: &[u8]) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
+    let chars = text.chars().count();
+    let points_in = |error: &FilterError| {
+        assert!(
+            (1..=chars + 1).contains(&error.column) && error.len >= 1,
+            "{error} (the text has {chars} characters)"
+        );
+    };
+    let products = filter_products();
+    let schema = Schema::of(&products);
+    let filter = Filter::parse(text, &schema);
+    match parse_expr(text) {
+        Err(error) => {
+            points_in(&error);
+            assert_eq!(filter.err(), Some(error), "parse and parse_expr disagree");
+        }
+        Ok(expr) => {
+            let printed = expr.to_string();
+            assert_eq!(
+                parse_expr(&printed).as_ref(),
+                Ok(&expr),
+                "printed as {printed:?}"
+            );
+            match filter {
+                Err(error) => points_in(&error),
+                Ok(filter) => {
+                    let again = Filter::parse(&printed, &schema)
+                        .unwrap_or_else(|e| panic!("{printed:?} does not compile: {e}"));
+                    let selection = filter.select(&products);
+                    for (position, product) in products.iter().enumerate() {
+                        assert_eq!(selection.allows(position), filter.matches(product));
+                        assert_eq!(again.matches(product), filter.matches(product));
+                    }
+                }
+            }
+        }
+    }
+    for completion in Facets::of(&products, &schema).complete(&schema, text) {
+        assert!(
+            text.is_char_boundary(completion.replace_from) && completion.replace_from <= text.len()
+        );
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::catalog::format_price;
 use crate::safe_text;
-use crate::search::{Answer, Corpus};
+use crate::search::{Answer, Corpus, FoundBy};
 
 #[derive(Serialize)]
 struct JsonHit<'a> {
@@ -14,6 +14,12 @@ struct JsonHit<'a> {
     id: &'a str,
     title: &'a str,
     score: f32,
+    /// The cosine, or null when the semantic side did not return the product.
+    semantic: Option<f32>,
+    /// The BM25 score, or null when the lexical side did not return the product.
+    lexical: Option<f32>,
+    /// The query's words found in the product.
+    matched: &'a [String],
 }
 
 /// What an answer was for: a text query, or a product id.
@@ -57,6 +63,9 @@ pub fn write_json(
                 id: &product.id,
                 title: &product.title,
                 score: rounded(hit.score),
+                semantic: hit.semantic.map(rounded),
+                lexical: hit.lexical.map(rounded),
+                matched: &hit.matched,
             }
         })
         .collect();
@@ -76,7 +85,7 @@ fn fit(text: &str, width: usize) -> String {
 }
 
 pub fn write_table(out: &mut dyn Write, corpus: &Corpus, answer: &Answer) -> std::io::Result<()> {
-    let rows: Vec<[String; 6]> = answer
+    let rows: Vec<[String; 7]> = answer
         .hits
         .iter()
         .enumerate()
@@ -85,6 +94,7 @@ pub fn write_table(out: &mut dyn Write, corpus: &Corpus, answer: &Answer) -> std
             [
                 (i + 1).to_string(),
                 format!("{:.3}", hit.score),
+                hit.found_by().map_or("", FoundBy::word).to_string(),
                 fit(&safe_text::display(&p.id), 20),
                 fit(&safe_text::display(&p.title), 56),
                 fit(&safe_text::display(&p.category), 24),
@@ -92,19 +102,19 @@ pub fn write_table(out: &mut dyn Write, corpus: &Corpus, answer: &Answer) -> std
             ]
         })
         .collect();
-    let header = ["#", "score", "id", "title", "category", "price"];
+    let header = ["#", "score", "found by", "id", "title", "category", "price"];
     let mut widths = header.map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: [&str; 6]| {
+    let line = |cells: [&str; 7]| {
         let mut s = String::new();
         for (i, cell) in cells.iter().enumerate() {
             let pad = widths[i] - cell.chars().count();
             // Numbers right-aligned, text left-aligned.
-            if matches!(i, 0 | 1 | 5) {
+            if matches!(i, 0 | 1 | 6) {
                 s.push_str(&" ".repeat(pad));
                 s.push_str(cell);
             } else {
@@ -120,7 +130,9 @@ pub fn write_table(out: &mut dyn Write, corpus: &Corpus, answer: &Answer) -> std
         writeln!(
             out,
             "{}",
-            line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]])
+            line([
+                &row[0], &row[1], &row[2], &row[3], &row[4], &row[5], &row[6]
+            ])
         )?;
     }
     Ok(())

@@ -10,7 +10,7 @@ use crate::embed::MAX_TOKENS;
 use crate::embed::bulk::Batching;
 use crate::error::{Error, Result};
 use crate::index::Method;
-use crate::search::{Answer, Engine, open};
+use crate::search::{Answer, Engine, Input, Mode, SearchRequest, open};
 
 fn open_engine(ctx: &Context) -> Result<Engine> {
     let options = ctx.open_options(Batching::LengthGrouped)?;
@@ -49,10 +49,15 @@ fn print(
             .embed_time
             .map(|t| format!("embed {:.1} ms, ", t.as_secs_f64() * 1e3))
             .unwrap_or_default();
+        let matching = answer
+            .matching
+            .map(|m| format!(" ({m} match the filter)"))
+            .unwrap_or_default();
         eprintln!(
-            "{} results from {} products in {embed}{} {:.2} ms{}",
+            "{} results from {} products{matching}, {} in {embed}{} {:.2} ms{}",
             answer.hits.len(),
             corpus.catalog.len(),
+            answer.mode,
             answer.method,
             answer.search_time.as_secs_f64() * 1e3,
             if answer.truncated {
@@ -65,12 +70,24 @@ fn print(
     Ok(())
 }
 
+/// The request for a text query with the command's options.
+fn text_request(args: &SearchArgs, query: &str) -> SearchRequest {
+    SearchRequest {
+        input: Input::Text(query.to_string()),
+        mode: args.mode,
+        semantic_ratio: args.semantic_ratio,
+        filter: args.results.filter.clone(),
+        k: args.results.top_k as usize,
+        method: method(&args.results),
+    }
+}
+
 pub fn search(ctx: &Context, args: &SearchArgs, out: &mut dyn Write) -> Result<()> {
-    let k = args.results.top_k as usize;
-    let method = method(&args.results);
     if let Some(path) = &args.queries_file {
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let mut engine = open_engine(ctx)?;
+        // A bad filter is said once, before any answer.
+        engine.allowed(args.results.filter.as_deref())?;
         for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
             let line = line.map_err(|e| {
                 Error::Usage(format!(
@@ -83,13 +100,15 @@ pub fn search(ctx: &Context, args: &SearchArgs, out: &mut dyn Write) -> Result<(
             let answer = if query.is_empty() {
                 Answer {
                     hits: Vec::new(),
-                    method,
+                    mode: args.mode,
+                    method: method(&args.results),
+                    matching: None,
                     embed_time: None,
                     search_time: std::time::Duration::ZERO,
                     truncated: false,
                 }
             } else {
-                engine.query(query, k, method)?
+                engine.search(&text_request(args, query))?
             };
             print(
                 ctx,
@@ -109,7 +128,7 @@ pub fn search(ctx: &Context, args: &SearchArgs, out: &mut dyn Write) -> Result<(
         ));
     }
     let mut engine = open_engine(ctx)?;
-    let answer = engine.query(query.trim(), k, method)?;
+    let answer = engine.search(&text_request(args, query.trim()))?;
     print(
         ctx,
         &engine,
@@ -130,7 +149,15 @@ pub fn similar(ctx: &Context, args: &SimilarArgs, out: &mut dyn Write) -> Result
             id: args.id.clone(),
             catalog: engine.corpus.catalog.path.display().to_string(),
         })?;
-    let answer = engine.similar(position, args.results.top_k as usize, method(&args.results));
+    let request = SearchRequest {
+        input: Input::Like(vec![position]),
+        mode: Mode::Semantic,
+        semantic_ratio: 1.0,
+        filter: args.results.filter.clone(),
+        k: args.results.top_k as usize,
+        method: method(&args.results),
+    };
+    let answer = engine.search(&request)?;
     print(
         ctx,
         &engine,

@@ -74,6 +74,10 @@ key_commands! {
     ClearLine "clear_line" "clear the line" ["ctrl-u"],
     CopyId "copy_id" "copy id (OSC 52)" ["ctrl-y"],
     Export "export" "save results (CSV)" ["ctrl-s"],
+    /// Steps the semantic ratio of hybrid search up by 0.1, towards meaning only.
+    MoreMeaning "more_meaning" "weigh meaning more (ratio +0.1)" ["alt-up"],
+    /// Steps the semantic ratio of hybrid search down by 0.1, towards words only.
+    MoreWords "more_words" "weigh words more (ratio −0.1)" ["alt-down"],
     Help "help" "this help" ["f1"],
 }
 

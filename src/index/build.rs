@@ -167,7 +167,7 @@ impl<'a> Building<'a> {
         scratch: &mut Scratch,
     ) -> Vec<Hit> {
         let ef = self.params.ef_construction;
-        scratch.search_layer(self, self.vectors, query, entry, layer, ef);
+        scratch.search_layer(self, self.vectors, query, entry, layer, ef, |_| true);
         super::sorted(scratch.take_results().collect())
     }
 

@@ -4,16 +4,16 @@ use std::collections::BinaryHeap;
 
 use super::Vectors;
 use super::simd::dot;
-use super::{Hit, Worst};
+use super::{Admit, Hit, Worst};
 
-/// The `k` vectors with the highest inner product with `query`, best first, leaving out `exclude`.
-pub fn search(vectors: &Vectors, query: &[f32], k: usize, exclude: Option<usize>) -> Vec<Hit> {
+/// The `k` vectors with the highest inner product with `query`, best first, of those `admit` admits.
+pub fn search(vectors: &Vectors, query: &[f32], k: usize, admit: Admit) -> Vec<Hit> {
     let mut heap: BinaryHeap<Worst> = BinaryHeap::with_capacity(k + 1);
     if k == 0 {
         return Vec::new();
     }
     for i in 0..vectors.len() {
-        if Some(i) == exclude {
+        if !admit.admits(i as u32) {
             continue;
         }
         let hit = Hit {

@@ -1,7 +1,7 @@
 //! The frozen HNSW graph: neighbour lists in flat `u32` arrays, searched with a reusable scratch buffer and no locks.
 
 use super::walk::{Links, Scratch};
-use super::{Hit, Vectors};
+use super::{Admit, Hit, Vectors};
 
 /// Marks an unused slot in a fixed-width neighbour list.
 pub const NONE: u32 = u32::MAX;
@@ -32,29 +32,24 @@ impl Graph {
         self.levels.get(self.entry as usize).copied().unwrap_or(0)
     }
 
-    /// The `k` best nodes for `query`, best first, leaving out `exclude`; `ef` candidates are kept on layer 0.
+    /// The `k` best nodes for `query` of those `admit` admits, best first; `ef` candidates are
+    /// kept on layer 0. With a mask that admits few nodes, fewer than `k` may be found.
     pub fn search(
         &self,
         vectors: &Vectors,
         query: &[f32],
         k: usize,
         ef: usize,
-        exclude: Option<usize>,
+        admit: Admit,
         scratch: &mut Scratch,
     ) -> Vec<Hit> {
         if self.is_empty() || k == 0 {
             return Vec::new();
         }
-        // One extra slot so that leaving out `exclude` still leaves k.
-        let wanted = k + usize::from(exclude.is_some());
-        let ef = ef.max(wanted);
+        let ef = ef.max(k);
         let best = scratch.descend(self, vectors, query, self.entry, self.max_level(), 1);
-        scratch.search_layer(self, vectors, query, best, 0, ef);
-        let mut hits: Vec<Hit> = scratch
-            .take_results()
-            .filter(|h| Some(h.index as usize) != exclude)
-            .collect();
-        hits = super::sorted(hits);
+        scratch.search_layer(self, vectors, query, best, 0, ef, |node| admit.admits(node));
+        let mut hits = super::sorted(scratch.take_results().collect());
         hits.truncate(k);
         hits
     }

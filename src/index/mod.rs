@@ -60,6 +60,44 @@ impl std::fmt::Display for Method {
     }
 }
 
+/// Which nodes a search may return: those `mask` allows (every node without one), and never one
+/// of `excluded`. The walk still goes through the others: they are how it reaches the rest.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Admit<'a> {
+    pub mask: Option<&'a [bool]>,
+    pub excluded: &'a [u32],
+}
+
+impl<'a> Admit<'a> {
+    /// Every node.
+    pub const ALL: Admit<'static> = Admit {
+        mask: None,
+        excluded: &[],
+    };
+
+    /// Every node but `excluded`.
+    pub fn all_but(excluded: &'a [u32]) -> Self {
+        Self {
+            mask: None,
+            excluded,
+        }
+    }
+
+    pub fn admits(&self, node: u32) -> bool {
+        self.mask
+            .is_none_or(|mask| mask.get(node as usize).copied().unwrap_or(false))
+            && !self.excluded.contains(&node)
+    }
+
+    /// How many of `len` nodes are admitted (the excluded are taken to be distinct nodes).
+    pub fn count(&self, len: usize) -> usize {
+        match self.mask {
+            None => len.saturating_sub(self.excluded.len()),
+            Some(_) => (0..len).filter(|&n| self.admits(n as u32)).count(),
+        }
+    }
+}
+
 /// A product position and its similarity (inner product of unit vectors: cosine).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hit {
@@ -104,6 +142,37 @@ impl Ord for Worst {
 
 /// Orders a max-heap so that the best hit is on top.
 pub(crate) type Best = std::cmp::Reverse<Worst>;
+
+/// Below this many admitted nodes, a filtered search scores each of them instead of walking the
+/// graph: the walk must pass many nodes it may not return to find each one it may. Measured
+/// with `lookalike bench` (README, "Filters").
+pub const FLAT_SEARCH_CUTOFF: usize = 2_000;
+
+/// The `k` nodes best for `query` that `admit` admits, best first: by walking `graph` with
+/// `ef` candidates, or by scoring each admitted node when `method` is exact, when a mask admits
+/// fewer than [`FLAT_SEARCH_CUTOFF`], or when the walk found fewer than min(k, admitted). With the
+/// method that answered.
+#[allow(clippy::too_many_arguments)]
+pub fn nearest(
+    graph: &Graph,
+    vectors: &Vectors,
+    query: &[f32],
+    k: usize,
+    method: Method,
+    ef: usize,
+    admit: Admit,
+    scratch: &mut Scratch,
+) -> (Vec<Hit>, Method) {
+    let admitted = admit.count(vectors.len());
+    let walk = method == Method::Hnsw && (admit.mask.is_none() || admitted >= FLAT_SEARCH_CUTOFF);
+    if walk {
+        let hits = graph.search(vectors, query, k, ef, admit, scratch);
+        if hits.len() >= k.min(admitted) {
+            return (hits, Method::Hnsw);
+        }
+    }
+    (exact::search(vectors, query, k, admit), Method::Exact)
+}
 
 fn sorted(mut hits: Vec<Hit>) -> Vec<Hit> {
     hits.sort_by(|a, b| a.rank_cmp(*b));

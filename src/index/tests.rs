@@ -50,10 +50,10 @@ fn hnsw_recall_against_exact_is_high() {
             query,
             10,
             PARAMS.ef_search,
-            Some(q * 13),
+            Admit::all_but(&[q as u32 * 13]),
             &mut scratch,
         );
-        let truth = exact::search(&vectors, query, 10, Some(q * 13));
+        let truth = exact::search(&vectors, query, 10, Admit::all_but(&[q as u32 * 13]));
         assert!(approximate.iter().all(|h| h.index as usize != q * 13));
         total += recall(&approximate, &truth);
     }
@@ -71,7 +71,7 @@ fn mean_recall(
         .iter()
         .map(|query| {
             let found = search(query);
-            let truth = exact::search(vectors, query, 10, None);
+            let truth = exact::search(vectors, query, 10, Admit::ALL);
             truth.iter().filter(|t| found.contains(&t.index)).count() as f64 / truth.len() as f64
         })
         .sum();
@@ -96,7 +96,7 @@ fn the_graph_finds_as_many_true_neighbours_as_hnsw_rs_at_the_same_ef() {
     let graph = build(&vectors, PARAMS, &mut |_, _| {});
     let mut scratch = Scratch::default();
     let ours = mean_recall(&vectors, &queries, |query| {
-        let hits = graph.search(&vectors, query, 10, ef, None, &mut scratch);
+        let hits = graph.search(&vectors, query, 10, ef, Admit::ALL, &mut scratch);
         hits.iter().map(|h| h.index).collect()
     });
     let reference: Hnsw<f32, DistDot> = Hnsw::new(
@@ -135,7 +135,7 @@ fn duplicates_one_and_zero_vectors_work() {
         dupes.row(0),
         10,
         64,
-        Some(0),
+        Admit::all_but(&[0]),
         &mut Scratch::default(),
     );
     assert_eq!(hits.len(), 10);
@@ -145,18 +145,39 @@ fn duplicates_one_and_zero_vectors_work() {
     );
 
     let single = build(&one, PARAMS, &mut |_, _| {});
-    let hits = single.search(&one, one.row(0), 10, 64, None, &mut Scratch::default());
+    let hits = single.search(
+        &one,
+        one.row(0),
+        10,
+        64,
+        Admit::ALL,
+        &mut Scratch::default(),
+    );
     assert_eq!(hits.len(), 1);
     assert!(
         single
-            .search(&one, one.row(0), 10, 64, Some(0), &mut Scratch::default())
+            .search(
+                &one,
+                one.row(0),
+                10,
+                64,
+                Admit::all_but(&[0]),
+                &mut Scratch::default()
+            )
             .is_empty()
     );
 
     let empty = build(&Vectors::from_flat(16, Vec::new()), PARAMS, &mut |_, _| {});
     assert!(
         empty
-            .search(&one, one.row(0), 10, 64, None, &mut Scratch::default())
+            .search(
+                &one,
+                one.row(0),
+                10,
+                64,
+                Admit::ALL,
+                &mut Scratch::default()
+            )
             .is_empty()
     );
 }
@@ -164,7 +185,7 @@ fn duplicates_one_and_zero_vectors_work() {
 #[test]
 fn exact_is_sorted_and_excludes() {
     let vectors = clustered(100, 8, 11);
-    let hits = exact::search(&vectors, vectors.row(5), 100, Some(5));
+    let hits = exact::search(&vectors, vectors.row(5), 100, Admit::all_but(&[5]));
     assert_eq!(hits.len(), 99);
     assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
     assert!(hits.iter().all(|h| h.index != 5));
@@ -177,7 +198,7 @@ mod properties {
 
     use proptest::prelude::*;
 
-    use super::super::{Params, Scratch, Vectors, build, exact};
+    use super::super::{Admit, Params, Scratch, Vectors, build, exact};
     use crate::search::cache;
 
     const DIM: usize = 8;
@@ -231,14 +252,16 @@ mod properties {
             prop_assert_eq!(graph.check(), Ok(()));
             if vectors.is_empty() {
                 let query = vec![1.0 / (DIM as f32).sqrt(); DIM];
-                let hits = graph.search(&vectors, &query, k, 64, None, &mut Scratch::default());
+                let hits = graph.search(&vectors, &query, k, 64, Admit::ALL, &mut Scratch::default());
                 prop_assert!(hits.is_empty());
                 return Ok(());
             }
             let q = query_pick.index(vectors.len());
             let exclude = exclude.then_some(q);
-            let hits = graph.search(&vectors, vectors.row(q), k, vectors.len().max(k), exclude, &mut Scratch::default());
-            let truth = exact::search(&vectors, vectors.row(q), k, exclude);
+            let excluded: Vec<u32> = exclude.iter().map(|&e| e as u32).collect();
+            let admit = Admit::all_but(&excluded);
+            let hits = graph.search(&vectors, vectors.row(q), k, vectors.len().max(k), admit, &mut Scratch::default());
+            let truth = exact::search(&vectors, vectors.row(q), k, admit);
             prop_assert_eq!(hits.len(), truth.len());
             prop_assert!(hits.iter().all(|h| Some(h.index as usize) != exclude));
             let mut seen: Vec<u32> = hits.iter().map(|h| h.index).collect();
@@ -260,5 +283,46 @@ mod properties {
             let read = cache::read_graph(&path, "model", 7, vectors.len()).unwrap().unwrap();
             prop_assert_eq!(read, graph);
         }
+    }
+}
+
+#[test]
+fn a_filtered_search_returns_as_many_admitted_nodes_as_there_are_at_any_selectivity() {
+    let n = 5000;
+    let vectors = clustered(n, 32, 5);
+    let graph = build(&vectors, PARAMS, &mut |_, _| {});
+    let mut scratch = Scratch::default();
+    // Every node, every 2nd... down to node 0 alone: the walk, then the flat search below the cutoff.
+    for every in [1, 2, 3, 10, 50, 400, 2000, n + 1] {
+        let mask: Vec<bool> = (0..n).map(|i| i % every == 0).collect();
+        let admitted = mask.iter().filter(|a| **a).count();
+        let admit = Admit {
+            mask: Some(&mask),
+            excluded: &[7 * every as u32],
+        };
+        let mut total = 0.0;
+        for q in (0..50).map(|q| q * 97) {
+            let query = vectors.row(q);
+            let (hits, method) = nearest(
+                &graph,
+                &vectors,
+                query,
+                10,
+                Method::Hnsw,
+                64,
+                admit,
+                &mut scratch,
+            );
+            let expected = 10.min(admitted - usize::from(7 * every < n && mask[7 * every]));
+            assert_eq!(hits.len(), expected, "1 in {every}");
+            assert!(hits.iter().all(|h| admit.admits(h.index)), "1 in {every}");
+            assert_eq!(method == Method::Exact, admitted < FLAT_SEARCH_CUTOFF);
+            total += recall(&hits, &exact::search(&vectors, query, 10, admit));
+        }
+        assert!(
+            total / 50.0 >= 0.9,
+            "1 in {every}: recall@10 {}",
+            total / 50.0
+        );
     }
 }

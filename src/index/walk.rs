@@ -21,14 +21,23 @@ fn rows<'a>(vectors: &'a Vectors) -> impl Fn(u32) -> &'a [f32] + 'a {
     move |node| &flat[node as usize * dim..(node as usize + 1) * dim]
 }
 
-/// Keeps `hit` among the `ef` best results, and as a candidate to expand, if it is good enough.
-fn offer(candidates: &mut BinaryHeap<Best>, results: &mut BinaryHeap<Worst>, hit: Hit, ef: usize) {
+/// Keeps `hit` as a candidate to expand if it is good enough, and among the `ef` best results
+/// too if it is `admitted`.
+fn offer(
+    candidates: &mut BinaryHeap<Best>,
+    results: &mut BinaryHeap<Worst>,
+    hit: Hit,
+    ef: usize,
+    admitted: bool,
+) {
     let worst = results.peek().map_or(f32::MIN, |w| w.0.score);
     if results.len() < ef || hit.score > worst {
         candidates.push(Reverse(Worst(hit)));
-        results.push(Worst(hit));
-        if results.len() > ef {
-            results.pop();
+        if admitted {
+            results.push(Worst(hit));
+            if results.len() > ef {
+                results.pop();
+            }
         }
     }
 }
@@ -110,8 +119,10 @@ impl Scratch {
         best
     }
 
-    /// Best-first search of `layer` from `entry`, keeping the `ef` nodes best for `query`; they
-    /// are left in the results heap for [`Scratch::take_results`].
+    /// Best-first search of `layer` from `entry`, keeping the `ef` nodes best for `query` of
+    /// those `admits` admits; they are left in the results heap for [`Scratch::take_results`].
+    /// Nodes it does not admit are still expanded, so that the walk reaches past them.
+    #[allow(clippy::too_many_arguments)]
     pub fn search_layer(
         &mut self,
         links: &impl Links,
@@ -120,11 +131,14 @@ impl Scratch {
         entry: Hit,
         layer: u8,
         ef: usize,
+        admits: impl Fn(u32) -> bool,
     ) {
         self.start(vectors.len());
         self.visit(entry.index);
         self.candidates.push(Reverse(Worst(entry)));
-        self.results.push(Worst(entry));
+        if admits(entry.index) {
+            self.results.push(Worst(entry));
+        }
         let row = rows(vectors);
         let mut list = std::mem::take(&mut self.list);
         while let Some(Reverse(Worst(candidate))) = self.candidates.pop() {
@@ -152,6 +166,7 @@ impl Scratch {
                         &mut self.results,
                         Hit { index, score },
                         ef,
+                        admits(index),
                     );
                 }
             }
@@ -160,7 +175,13 @@ impl Scratch {
                     index,
                     score: dot(query, row(index)),
                 };
-                offer(&mut self.candidates, &mut self.results, hit, ef);
+                offer(
+                    &mut self.candidates,
+                    &mut self.results,
+                    hit,
+                    ef,
+                    admits(index),
+                );
             }
         }
         self.list = list;

@@ -1,103 +1,242 @@
-//! The engine: a catalog with its vectors and index ([`Corpus`], shareable and read-only) and a query embedder that owns the model.
+//! The engine: a catalog with its vectors, HNSW graph and lexical index ([`Corpus`], shareable and read-only), and a query embedder that owns the model; it answers [`SearchRequest`]s.
 
 pub mod cache;
 mod cache_lock;
+mod fusion;
 mod notice;
 mod open;
+mod request;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub use notice::{CacheFile, Notice};
 pub use open::{
     CHECKPOINT_EVERY, OpenOptions, OpenReport, Progress, Stage, open, open_corpus,
     open_corpus_with_model,
 };
+pub use request::{Answer, DEFAULT_SEMANTIC_RATIO, Found, FoundBy, Input, Mode, SearchRequest};
 
 use crate::catalog::{Catalog, Product};
 use crate::embed::{Embedder, MAX_TOKENS};
 use crate::error::{Error, Result};
-use crate::index::{self, Graph, Hit, Method, Params, Scratch, Vectors};
+use crate::filter::{Filter, Schema};
+use crate::index::{self, Admit, Graph, Hit, Method, Params, Scratch, Vectors};
+use crate::lexical::LexicalIndex;
+use fusion::{Covered, Fused};
 
-/// A catalog, one unit vector per product (same order), and the HNSW graph over them. Never changes once built.
+/// A catalog, one unit vector per product (same order), the HNSW graph over them, the lexical
+/// index of their words, and the fields a filter can name. Never changes once built.
 pub struct Corpus {
     pub catalog: Catalog,
     pub vectors: Vectors,
     pub graph: Graph,
     pub params: Params,
+    pub lexical: LexicalIndex,
+    pub schema: Schema,
 }
 
+/// The products a filter matches, by catalog position.
+#[derive(Debug, Clone)]
+pub struct Allowed {
+    mask: Arc<[bool]>,
+    count: usize,
+}
+
+impl Allowed {
+    /// How many products match.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+}
+
+/// How many results each side hands to the fusion at least: products a little down one list
+/// may be near the top of the other.
+const FUSION_DEPTH: usize = 50;
+
 impl Corpus {
-    /// The best `k` products for a typed query's vector.
-    pub fn search_text(
-        &self,
-        query: &[f32],
-        k: usize,
-        method: Method,
-        scratch: &mut Scratch,
-    ) -> Vec<Hit> {
-        self.search(query, k, method, self.params.ef_search_text, None, scratch)
+    /// The products `filter` matches; an expression that does not parse or names what the
+    /// catalog does not have is [`Error::Filter`].
+    pub fn allowed(&self, filter: &str) -> Result<Allowed> {
+        let compiled = Filter::parse(filter, &self.schema).map_err(|error| Error::Filter {
+            text: filter.trim().to_string(),
+            error,
+        })?;
+        let selection = compiled.select(&self.catalog.products);
+        Ok(Allowed {
+            mask: (0..selection.len()).map(|p| selection.allows(p)).collect(),
+            count: selection.count(),
+        })
     }
 
-    /// The best `k` products for a query vector, leaving out `exclude`; `ef` candidates for HNSW.
-    fn search(
+    /// The `k` products nearest `vector` that `allowed` admits (all without it), never one of
+    /// `excluded`; see [`index::nearest`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn nearest(
         &self,
-        query: &[f32],
+        vector: &[f32],
         k: usize,
         method: Method,
         ef: usize,
-        exclude: Option<usize>,
+        allowed: Option<&Allowed>,
+        excluded: &[u32],
         scratch: &mut Scratch,
-    ) -> Vec<Hit> {
-        match method {
-            Method::Hnsw => self
-                .graph
-                .search(&self.vectors, query, k, ef, exclude, scratch),
-            Method::Exact => index::exact::search(&self.vectors, query, k, exclude),
-        }
-    }
-
-    /// Products like the product at `position`, from its stored vector (no embedding).
-    pub fn similar(
-        &self,
-        position: usize,
-        k: usize,
-        method: Method,
-        scratch: &mut Scratch,
-    ) -> Answer {
-        let start = Instant::now();
-        let hits = self.search(
-            self.vectors.row(position),
+    ) -> (Vec<Hit>, Method) {
+        let admit = Admit {
+            mask: allowed.map(|a| &*a.mask),
+            excluded,
+        };
+        index::nearest(
+            &self.graph,
+            &self.vectors,
+            vector,
             k,
             method,
-            self.params.ef_search,
-            Some(position),
+            ef,
+            admit,
             scratch,
-        );
-        Answer {
+        )
+    }
+
+    /// Answers a request whose text, if any, is already embedded as `vector` (None in lexical mode).
+    pub fn answer(
+        &self,
+        request: &SearchRequest,
+        vector: Option<&[f32]>,
+        allowed: Option<&Allowed>,
+        scratch: &mut Scratch,
+    ) -> Result<Answer> {
+        let start = Instant::now();
+        let (hits, method) = self.rank(request, vector, allowed, scratch)?;
+        Ok(Answer {
             hits,
+            mode: request.mode,
             method,
+            matching: allowed.map(Allowed::count),
             embed_time: None,
             search_time: start.elapsed(),
             truncated: false,
+        })
+    }
+
+    fn rank(
+        &self,
+        request: &SearchRequest,
+        vector: Option<&[f32]>,
+        allowed: Option<&Allowed>,
+        scratch: &mut Scratch,
+    ) -> Result<(Vec<Found>, Method)> {
+        let k = request.k;
+        match &request.input {
+            Input::Like(positions) => {
+                let (like, excluded) = self.like(positions)?;
+                let (hits, method) = self.nearest(
+                    &like,
+                    k,
+                    request.method,
+                    self.params.ef_search,
+                    allowed,
+                    &excluded,
+                    scratch,
+                );
+                let found = hits.into_iter().map(|h| Found {
+                    index: h.index,
+                    score: h.score,
+                    semantic: Some(h.score),
+                    lexical: None,
+                    matched: Vec::new(),
+                    title_marks: Vec::new(),
+                });
+                Ok((found.collect(), method))
+            }
+            Input::Text(text) => {
+                let depth = match request.mode {
+                    Mode::Hybrid => k.max(FUSION_DEPTH),
+                    Mode::Semantic | Mode::Lexical => k,
+                };
+                let (semantic, method) = match vector {
+                    Some(vector) if request.mode != Mode::Lexical => self.nearest(
+                        vector,
+                        depth,
+                        request.method,
+                        self.params.ef_search_text,
+                        allowed,
+                        &[],
+                        scratch,
+                    ),
+                    _ => (Vec::new(), request.method),
+                };
+                let lexical = if request.mode == Mode::Semantic {
+                    Vec::new()
+                } else {
+                    self.lexical
+                        .search(text, depth, allowed.map(|a| Arc::clone(&a.mask)))?
+                };
+                let fused: Vec<Fused> = match request.mode {
+                    Mode::Hybrid => {
+                        let covered: Vec<Covered> = lexical
+                            .iter()
+                            .map(|&hit| {
+                                let product = self.product_at(hit.position);
+                                let matched = self.lexical.matched(text, product);
+                                let coverage = self.lexical.coverage(text, &matched);
+                                Covered { hit, coverage }
+                            })
+                            .collect();
+                        fusion::fuse(&semantic, &covered, request.semantic_ratio, k)
+                    }
+                    Mode::Semantic => semantic.iter().map(|h| Fused::semantic(*h)).collect(),
+                    Mode::Lexical => lexical.iter().map(|h| Fused::lexical(*h)).collect(),
+                };
+                let found = fused.into_iter().map(|f| {
+                    let product = self.product_at(f.index);
+                    Found {
+                        index: f.index,
+                        score: f.score,
+                        semantic: f.semantic,
+                        lexical: f.lexical,
+                        matched: self.lexical.matched(text, product),
+                        title_marks: self.lexical.marks(text, &product.title),
+                    }
+                });
+                Ok((found.collect(), method))
+            }
         }
     }
 
-    pub fn product(&self, hit: &Hit) -> &Product {
-        &self.catalog.products[hit.index as usize]
+    /// The unit vector that stands for the products at `positions` (their mean, normalised),
+    /// and the positions as nodes to leave out.
+    fn like(&self, positions: &[usize]) -> Result<(Vec<f32>, Vec<u32>)> {
+        let mut sum = vec![0.0f32; self.vectors.dim()];
+        let mut excluded = Vec::with_capacity(positions.len());
+        for &position in positions {
+            if position >= self.vectors.len() {
+                return Err(Error::Usage(format!(
+                    "no product at position {position} of {}",
+                    self.vectors.len()
+                )));
+            }
+            for (s, v) in sum.iter_mut().zip(self.vectors.row(position)) {
+                *s += v;
+            }
+            excluded.push(position as u32);
+        }
+        let norm = sum.iter().map(|v| v * v).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for v in &mut sum {
+                *v /= norm;
+            }
+        }
+        Ok((sum, excluded))
     }
-}
 
-/// Results and how they were found.
-#[derive(Debug, Clone)]
-pub struct Answer {
-    pub hits: Vec<Hit>,
-    pub method: Method,
-    /// Time spent embedding the query; None for product-to-product answers.
-    pub embed_time: Option<Duration>,
-    pub search_time: Duration,
-    /// The query was longer than the model's [`MAX_TOKENS`] and was cut.
-    pub truncated: bool,
+    pub fn product(&self, hit: &Found) -> &Product {
+        self.product_at(hit.index)
+    }
+
+    pub fn product_at(&self, index: u32) -> &Product {
+        &self.catalog.products[index as usize]
+    }
 }
 
 /// A typed query as a vector.
@@ -113,6 +252,8 @@ pub struct Engine {
     pub corpus: Arc<Corpus>,
     embedder: Box<dyn Embedder>,
     scratch: Scratch,
+    /// The last filter's text and matches: an app sends the same filter with every keystroke.
+    last_filter: Option<(String, Arc<Allowed>)>,
 }
 
 impl Engine {
@@ -121,6 +262,7 @@ impl Engine {
             corpus,
             embedder,
             scratch: Scratch::default(),
+            last_filter: None,
         }
     }
 
@@ -142,26 +284,41 @@ impl Engine {
         Ok(QueryVector { vector, truncated })
     }
 
-    /// Products whose meaning is closest to a text query.
-    pub fn query(&mut self, text: &str, k: usize, method: Method) -> Result<Answer> {
-        let start = Instant::now();
-        let QueryVector { vector, truncated } = self.embed_query(text)?;
-        let embed_time = start.elapsed();
-        let start = Instant::now();
-        let hits = self
-            .corpus
-            .search_text(&vector, k, method, &mut self.scratch);
-        Ok(Answer {
-            hits,
-            method,
-            embed_time: Some(embed_time),
-            search_time: start.elapsed(),
-            truncated,
-        })
+    /// The products `filter` matches (None for no filter or an empty one), kept for the next request.
+    pub fn allowed(&mut self, filter: Option<&str>) -> Result<Option<Arc<Allowed>>> {
+        let Some(filter) = filter.map(str::trim).filter(|f| !f.is_empty()) else {
+            return Ok(None);
+        };
+        if let Some((text, allowed)) = &self.last_filter
+            && text == filter
+        {
+            return Ok(Some(Arc::clone(allowed)));
+        }
+        let allowed = Arc::new(self.corpus.allowed(filter)?);
+        self.last_filter = Some((filter.to_string(), Arc::clone(&allowed)));
+        Ok(Some(allowed))
     }
 
-    /// Products like the product at `position`.
-    pub fn similar(&mut self, position: usize, k: usize, method: Method) -> Answer {
-        self.corpus.similar(position, k, method, &mut self.scratch)
+    /// Answers a search: embeds its text unless the mode is lexical, applies its filter, ranks.
+    pub fn search(&mut self, request: &SearchRequest) -> Result<Answer> {
+        let allowed = self.allowed(request.filter.as_deref())?;
+        let (query, embed_time) = match &request.input {
+            Input::Text(text) if request.mode != Mode::Lexical => {
+                let start = Instant::now();
+                (Some(self.embed_query(text)?), Some(start.elapsed()))
+            }
+            _ => (None, None),
+        };
+        let answer = self.corpus.answer(
+            request,
+            query.as_ref().map(|q| q.vector.as_slice()),
+            allowed.as_deref(),
+            &mut self.scratch,
+        )?;
+        Ok(Answer {
+            embed_time,
+            truncated: query.is_some_and(|q| q.truncated),
+            ..answer
+        })
     }
 }

@@ -11,6 +11,8 @@ pub enum CacheFile {
     Vectors,
     /// The HNSW graph (`graph.bin`).
     Graph,
+    /// The lexical index (`lexical-<key>/`).
+    Lexical,
 }
 
 impl std::fmt::Display for CacheFile {
@@ -19,6 +21,7 @@ impl std::fmt::Display for CacheFile {
             Self::Snapshot => "catalog snapshot",
             Self::Vectors => "embedding cache",
             Self::Graph => "index cache",
+            Self::Lexical => "word index",
         })
     }
 }
@@ -30,6 +33,16 @@ pub enum Notice {
     Rebuilt { cache: CacheFile, why: Unusable },
     /// A cache file could not be written (the error's text): the work is not kept for next time.
     Unwritable(String),
+}
+
+impl Notice {
+    /// Adds that a cache file cannot be written, unless that was said already: the first
+    /// failure tells why, and one line is enough.
+    pub fn add_unwritable(notices: &mut Vec<Notice>, error: &dyn std::fmt::Display) {
+        if !notices.iter().any(|n| matches!(n, Self::Unwritable(_))) {
+            notices.push(Self::Unwritable(error.to_string()));
+        }
+    }
 }
 
 impl std::fmt::Display for Notice {

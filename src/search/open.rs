@@ -16,7 +16,9 @@ use crate::embed::bulk::{Batching, CHUNK, embed_all, embedding_order};
 use crate::embed::provision::ModelFiles;
 use crate::embed::{Embedder, ModelIdentity, OnnxEmbedder, Threads};
 use crate::error::{Error, Result};
+use crate::filter::Schema;
 use crate::index::{self, Graph, Params, Vectors};
+use crate::lexical::{self, LexicalIndex};
 
 /// What is happening while a catalog opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +27,8 @@ pub enum Stage {
     /// Another lookalike holds this catalog's cache: waiting until it is done, to reuse its work.
     WaitingForCache,
     LoadingModel,
+    /// Building the lexical index of the catalog's words.
+    IndexingWords,
     Embedding,
     Indexing,
 }
@@ -35,6 +39,7 @@ impl std::fmt::Display for Stage {
             Self::Loading => "loading catalog",
             Self::WaitingForCache => "waiting for another lookalike using this catalog's cache",
             Self::LoadingModel => "loading model",
+            Self::IndexingWords => "indexing words",
             Self::Embedding => "embedding",
             Self::Indexing => "indexing",
         })
@@ -75,9 +80,13 @@ pub struct OpenReport {
     pub load_time: Duration,
     pub embed_time: Duration,
     pub index_time: Duration,
+    /// Opening or building the lexical index.
+    pub lexical_time: Duration,
     /// Loading the one-thread query model, which runs beside the rest of opening.
     pub query_model_time: Duration,
     pub graph_from_cache: bool,
+    /// The lexical index was opened from the cache, not built.
+    pub lexical_from_cache: bool,
     /// One-line notices for the user (a cache that was ignored, or could not be written).
     pub notices: Vec<Notice>,
 }
@@ -126,10 +135,11 @@ pub fn open_corpus(
         // One that cannot be written is not news: the vectors' write says the cache is unwritable.
         let _ = cache::write_catalog(path, key, &catalog);
     }
+    let (lexical, schema) = open_words(&catalog, dir.as_deref(), progress, &mut report)?;
     let vectors_path = dir.as_ref().map(|d| d.join("vectors.bin"));
     let graph_path = dir.as_ref().map(|d| d.join("graph.bin"));
     let cached = read_cached_vectors(vectors_path.as_deref(), model, &mut report);
-    report.load_time = start.elapsed();
+    report.load_time = start.elapsed().saturating_sub(report.lexical_time);
 
     let start = Instant::now();
     let vectors = match cached {
@@ -161,7 +171,7 @@ pub fn open_corpus(
             if let Some(path) = &vectors_path
                 && let Err(e) = cache::write_vectors(path, &model.id, &keys, &vectors)
             {
-                report.notices.push(Notice::Unwritable(e.to_string()));
+                Notice::add_unwritable(&mut report.notices, &e);
             }
             vectors
         }
@@ -186,9 +196,37 @@ pub fn open_corpus(
             vectors,
             graph,
             params,
+            lexical,
+            schema,
         },
         report,
     ))
+}
+
+/// The catalog's lexical index (from the cache, or built) and the fields its filters can name.
+fn open_words(
+    catalog: &Catalog,
+    dir: Option<&Path>,
+    progress: &mut dyn FnMut(Progress),
+    report: &mut OpenReport,
+) -> Result<(LexicalIndex, Schema)> {
+    let start = Instant::now();
+    let opened = lexical::open_or_build(
+        catalog,
+        dir,
+        &mut |done, total| {
+            progress(Progress {
+                stage: Stage::IndexingWords,
+                done,
+                total,
+            });
+        },
+        &mut report.notices,
+    )?;
+    report.lexical_from_cache = opened.from_cache;
+    let schema = Schema::of(&catalog.products);
+    report.lexical_time = start.elapsed();
+    Ok((opened.index, schema))
 }
 
 /// The cached vectors, if there are any and they pass their checks (a failed one is a notice).
@@ -283,12 +321,8 @@ fn load_or_build_graph(
     let graph = index::build(vectors, params, &mut report_progress);
     if let Some(path) = path
         && let Err(e) = cache::write_graph(path, model_id, key, &graph)
-        && !report
-            .notices
-            .iter()
-            .any(|n| matches!(n, Notice::Unwritable(_)))
     {
-        report.notices.push(Notice::Unwritable(e.to_string()));
+        Notice::add_unwritable(&mut report.notices, &e);
     }
     graph
 }

@@ -16,6 +16,13 @@ pub enum Pane {
     Alikes,
 }
 
+/// What a search is for: the result list, or the look-alikes of its selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Results,
+    Alikes,
+}
+
 /// What the engine worker reports.
 pub enum Reply {
     Progress(Progress),
@@ -25,8 +32,9 @@ pub enum Reply {
     },
     /// Opening the catalog or loading the model failed; the app cannot search.
     Failed(Error),
-    /// The answer to the query of this generation.
+    /// The answer to the search of this purpose and generation.
     Answer {
+        purpose: Purpose,
         generation: u64,
         result: Result<Answer, String>,
     },
@@ -38,8 +46,13 @@ impl std::fmt::Debug for Reply {
             Self::Progress(p) => f.debug_tuple("Progress").field(p).finish(),
             Self::Ready { corpus, .. } => write!(f, "Ready({} products)", corpus.catalog.len()),
             Self::Failed(e) => f.debug_tuple("Failed").field(e).finish(),
-            Self::Answer { generation, result } => f
+            Self::Answer {
+                purpose,
+                generation,
+                result,
+            } => f
                 .debug_struct("Answer")
+                .field("purpose", purpose)
                 .field("generation", generation)
                 .field("result", result)
                 .finish(),

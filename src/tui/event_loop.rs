@@ -10,7 +10,7 @@ use ratatui::backend::Backend;
 use tracing::info;
 
 use super::action::{Action, Outcome, Reply};
-use super::app::{App, Effect, RESULT_COUNT};
+use super::app::{App, Effect};
 use super::effects::{self, Clipboard};
 use super::signals::Signal;
 use super::view;
@@ -187,11 +187,15 @@ impl EventLoop {
     fn carry_out(&mut self, app: &mut App) {
         for effect in app.take_effects() {
             let done = match effect {
-                Effect::Query { generation, text } => {
-                    let request = Request::Query {
+                Effect::Search {
+                    purpose,
+                    generation,
+                    request,
+                } => {
+                    let request = Request::Search {
+                        purpose,
                         generation,
-                        text,
-                        k: RESULT_COUNT,
+                        request,
                     };
                     match self.requests.send(request) {
                         Ok(()) => continue,

@@ -80,7 +80,7 @@ impl Harness {
     fn until(&mut self, done: impl Fn(&App) -> bool) {
         let deadline = Instant::now() + Duration::from_mins(1);
         loop {
-            let settled = done(&self.app);
+            // A turn first: input sent before this call is handled before `done` is asked.
             let running = self
                 .event_loop
                 .turn(
@@ -89,7 +89,7 @@ impl Harness {
                     Some(Duration::from_millis(5)),
                 )
                 .unwrap();
-            if settled || !running {
+            if done(&self.app) || !running {
                 // One more turn draws what the last events changed.
                 self.event_loop
                     .turn(&mut self.terminal, &mut self.app, Some(Duration::ZERO))
@@ -102,7 +102,9 @@ impl Harness {
 
     /// Until the catalog is open and no query is pending.
     fn settle(&mut self) {
-        self.until(|app| matches!(app.phase(), Phase::Ready(_)) && !app.pending());
+        self.until(|app| {
+            matches!(app.phase(), Phase::Ready(_)) && !app.pending() && !app.alikes_pending()
+        });
     }
 
     fn send(&self, input: Input) {
@@ -146,6 +148,7 @@ macro_rules! snapshot {
     ($name:expr, $screen:expr) => {
         insta::with_settings!({filters => vec![
             (r"\d+\.\d+ ms", "[ms]"),
+            (r"embed \d+\.\d+ \+", "embed [ms] +"),
             (r"/[^ ]*lookalike-results-\d+\.csv", "[path]"),
         ]}, {
             insta::assert_snapshot!($name, $screen);
@@ -191,7 +194,7 @@ fn results_in_catalog_order_then_by_meaning() {
     snapshot!("query_120x40", h.screen());
     let top = h.app.step().list.selected_hit().unwrap();
     let corpus = h.app.corpus().unwrap().clone();
-    assert!(corpus.product(&top).description.contains("coffee"));
+    assert!(corpus.product(top).description.contains("coffee"));
 }
 
 #[test]

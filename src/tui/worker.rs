@@ -2,31 +2,31 @@
 //!
 //! Protocol. The thread first opens the catalog, reporting [`Reply::Progress`] (at most every
 //! 50 ms, and at each new stage), then [`Reply::Ready`] with the shared corpus, or
-//! [`Reply::Failed`]. After that it serves [`Request`]s: every edit of the query line sends
-//! `Query { generation, text }` with a generation one higher than the last. Before embedding, the
-//! thread drains its queue and answers only the newest request, so a burst of keystrokes costs one
-//! embedding, not one per key. Each [`Reply::Answer`] carries its generation; the app drops an
-//! answer whose generation is no longer the newest. The UI thread never waits on this thread: it
-//! only sends requests and receives replies with the rest of its events. The thread ends when the
-//! request channel closes.
+//! [`Reply::Failed`]. After that it answers every search the app makes, [`Request::Search`]: the
+//! result list's (each edit of the query line, a pivot) and the look-alikes' (each move of the
+//! selection), each purpose with generations of its own. Before searching, the thread drains its
+//! queue and answers only the newest request of each purpose, results first, so a burst of
+//! keystrokes costs one embedding, not one per key. Each [`Reply::Answer`] carries its purpose
+//! and generation; the app drops an answer that is no longer the newest. The UI thread never
+//! waits on this thread and never searches itself: it only sends requests and receives replies
+//! with the rest of its events. The thread ends when the request channel closes.
 
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use tracing::{debug, error};
 
-use super::action::Reply;
+use super::action::{Purpose, Reply};
 use crate::error::Result;
-use crate::index::Method;
-use crate::search::{Engine, OpenReport, Progress};
+use crate::search::{Engine, OpenReport, Progress, SearchRequest};
 
 /// A request to the engine thread.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    Query {
+    Search {
+        purpose: Purpose,
         generation: u64,
-        text: String,
-        k: usize,
+        request: SearchRequest,
     },
 }
 
@@ -75,25 +75,36 @@ fn serve(open: Opener, queue: &Receiver<Request>, send: &dyn Fn(Reply) -> bool) 
             return;
         }
     };
-    while let Ok(mut request) = queue.recv() {
+    while let Ok(first) = queue.recv() {
+        // The newest request of each purpose: results first, then the look-alikes.
+        let mut newest: [Option<(u64, SearchRequest)>; 2] = [None, None];
         let mut skipped = 0;
-        while let Ok(newer) = queue.try_recv() {
-            request = newer;
-            skipped += 1;
-        }
-        let Request::Query {
+        for Request::Search {
+            purpose,
             generation,
-            text,
-            k,
-        } = request;
-        if skipped > 0 {
-            debug!(generation, skipped, "older queries skipped");
+            request,
+        } in std::iter::once(first).chain(queue.try_iter())
+        {
+            let slot = &mut newest[purpose as usize];
+            skipped += usize::from(slot.is_some());
+            *slot = Some((generation, request));
         }
-        let result = engine
-            .query(&text, k, Method::Hnsw)
-            .map_err(|e| e.to_string());
-        if !send(Reply::Answer { generation, result }) {
-            return;
+        if skipped > 0 {
+            debug!(skipped, "older searches skipped");
+        }
+        for (purpose, pending) in [Purpose::Results, Purpose::Alikes].into_iter().zip(newest) {
+            let Some((generation, request)) = pending else {
+                continue;
+            };
+            let result = engine.search(&request).map_err(|e| e.to_string());
+            let reply = Reply::Answer {
+                purpose,
+                generation,
+                result,
+            };
+            if !send(reply) {
+                return;
+            }
         }
     }
 }
@@ -117,10 +128,10 @@ mod tests {
         for generation in 1..=5 {
             let text = format!("query {generation}");
             requests
-                .send(Request::Query {
+                .send(Request::Search {
+                    purpose: Purpose::Results,
                     generation,
-                    text,
-                    k: 3,
+                    request: SearchRequest::text(text, 3),
                 })
                 .unwrap();
         }
@@ -130,7 +141,9 @@ mod tests {
         while answered.is_empty() {
             match rx.recv_timeout(Duration::from_secs(30)).unwrap() {
                 Reply::Ready { .. } => ready = true,
-                Reply::Answer { generation, result } => {
+                Reply::Answer {
+                    generation, result, ..
+                } => {
                     assert_eq!(result.unwrap().hits.len(), 3);
                     answered.push(generation);
                 }

@@ -1,6 +1,7 @@
 //! `lookalike bench`: embedding throughput (length-grouped vs plain), index build, cold vs warm start, latency percentiles and recall, in one run.
 
 mod export;
+mod filtered;
 mod heap;
 pub mod queries;
 mod stats;
@@ -18,8 +19,8 @@ use crate::embed::bulk::{Batching, embed_all};
 use crate::embed::provision::ModelFiles;
 use crate::embed::{Embedder, OnnxEmbedder, Threads};
 use crate::error::{Error, Result};
-use crate::index::{self, Hit, Method, Params, Scratch, exact, recall};
-use crate::search::{Corpus, open, open_corpus_with_model};
+use crate::index::{self, Admit, Hit, Params, Scratch, exact, recall};
+use crate::search::{Corpus, SearchRequest, open, open_corpus_with_model};
 use stats::{PeakRss, Percentiles};
 
 /// One embedding pass over the sample: rate and the memory it peaked at.
@@ -70,7 +71,7 @@ struct SweepPoint {
 
 fn sweep_point(
     corpus: &Corpus,
-    queries: &[(Vec<f32>, Option<usize>)],
+    queries: &[(Vec<f32>, Option<u32>)],
     truth: &[Vec<Hit>],
     ef: usize,
 ) -> SweepPoint {
@@ -80,9 +81,14 @@ fn sweep_point(
         let answers: Vec<Vec<Hit>> = queries
             .iter()
             .map(|(q, exclude)| {
-                corpus
-                    .graph
-                    .search(&corpus.vectors, q, 10, ef, *exclude, &mut scratch)
+                corpus.graph.search(
+                    &corpus.vectors,
+                    q,
+                    10,
+                    ef,
+                    Admit::all_but(exclude.as_slice()),
+                    &mut scratch,
+                )
             })
             .collect();
         (start.elapsed(), answers)
@@ -158,7 +164,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
     let start = Instant::now();
     let (mut engine, warm_report) = open(&options, &files, &mut |_| {})?;
     let warm_opened = start.elapsed();
-    engine.query(&query_list[0], 10, Method::Hnsw)?;
+    engine.search(&SearchRequest::text(&query_list[0], 10))?;
     let warm_start = start.elapsed();
     let warm_first_answer = warm_start.saturating_sub(warm_opened);
     let corpus = Arc::clone(&engine.corpus);
@@ -168,6 +174,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         "{} text queries (embed + search)",
         text_queries.len()
     ));
+    let mut scratch = Scratch::default();
     let mut text_latency = Vec::with_capacity(text_queries.len());
     let mut embed_latency = Vec::with_capacity(text_queries.len());
     let mut query_vectors = Vec::new();
@@ -175,7 +182,12 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         let start = Instant::now();
         let vector = engine.embed_query(query)?.vector;
         embed_latency.push(start.elapsed());
-        corpus.search_text(&vector, 10, Method::Hnsw, &mut Scratch::default());
+        corpus.answer(
+            &SearchRequest::text(query.as_str(), 10),
+            Some(&vector),
+            None,
+            &mut scratch,
+        )?;
         text_latency.push(start.elapsed());
         if i < query_list.len() {
             query_vectors.push((vector, None));
@@ -183,32 +195,31 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
     }
     let positions = spread(&(0..n).collect::<Vec<_>>(), args.min_queries);
     note(&format!("{} product-to-product queries", positions.len()));
-    let mut scratch = Scratch::default();
     let mut item_latency: Vec<Duration> = positions
         .iter()
         .map(|&p| {
             let start = Instant::now();
-            corpus.similar(p, 10, Method::Hnsw, &mut scratch);
-            start.elapsed()
+            corpus.answer(&SearchRequest::like(p, 10), None, None, &mut scratch)?;
+            Ok(start.elapsed())
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let serving_peak_rss = rss.segment();
-    let item_queries: Vec<(Vec<f32>, Option<usize>)> = positions
+    let item_queries: Vec<(Vec<f32>, Option<u32>)> = positions
         .iter()
         .take(1000)
-        .map(|&p| (corpus.vectors.row(p).to_vec(), Some(p)))
+        .map(|&p| (corpus.vectors.row(p).to_vec(), Some(p as u32)))
         .collect();
 
     note("recall@10 against exact search");
-    let truth = |qs: &[(Vec<f32>, Option<usize>)]| -> Vec<Vec<Hit>> {
+    let truth = |qs: &[(Vec<f32>, Option<u32>)]| -> Vec<Vec<Hit>> {
         qs.iter()
-            .map(|(q, ex)| exact::search(&corpus.vectors, q, 10, *ex))
+            .map(|(q, ex)| exact::search(&corpus.vectors, q, 10, Admit::all_but(ex.as_slice())))
             .collect()
     };
     let (text_truth, item_truth) = (truth(&query_vectors), truth(&item_queries));
     let exact_start = Instant::now();
     for (q, _) in query_vectors.iter().take(200) {
-        exact::search(&corpus.vectors, q, 10, None);
+        exact::search(&corpus.vectors, q, 10, Admit::ALL);
     }
     let exact_search_ms = ms(exact_start.elapsed()) / query_vectors.len().min(200) as f64;
     let sweep: Vec<(usize, SweepPoint, SweepPoint)> = args
@@ -222,6 +233,14 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
             )
         })
         .collect();
+
+    note("filtered text queries: graph walk and flat search at each share of matches");
+    let filter_queries: Vec<Vec<f32>> = query_vectors
+        .iter()
+        .take(200)
+        .map(|(q, _)| q.clone())
+        .collect();
+    let filtered = filtered::measure(&corpus, &filter_queries);
 
     let params = Params::from(options.settings.config.index);
     let build_time = build_in_open.unwrap_or_else(|| {
@@ -266,12 +285,15 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
             "warm_graph_from_cache": warm_report.graph_from_cache,
             "warm_catalog_and_vectors_s": warm_report.load_time.as_secs_f64(),
             "warm_graph_s": warm_report.index_time.as_secs_f64(),
+            "warm_lexical_s": warm_report.lexical_time.as_secs_f64(),
+            "warm_lexical_from_cache": warm_report.lexical_from_cache,
             "warm_query_model_s": warm_report.query_model_time.as_secs_f64(),
             "warm_first_answer_s": warm_first_answer.as_secs_f64(),
         },
         "text_query": { "queries": text_queries.len(), "end_to_end": text, "embed": embed, "embed_threads": query_threads },
         "product_query": { "queries": positions.len(), "latency": item },
         "exact_search_ms": exact_search_ms,
+        "filtered": filtered,
         "recall_at_10": sweep.iter().map(|(ef, t, i)| json!({"ef_search": ef, "text": t, "product": i})).collect::<Vec<_>>(),
         "serving_peak_rss_mb": serving_peak_rss,
         "peak_rss_mb": rss.whole_run(),
@@ -327,8 +349,9 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         )?;
         writeln!(
             out,
-            "  warm start parts catalog + vectors {:.3} s, graph {:.3} s, query model {:.3} s, first answer {:.3} s",
+            "  warm start parts catalog + vectors {:.3} s, word index {:.3} s, graph {:.3} s, query model {:.3} s, first answer {:.3} s",
             warm_report.load_time.as_secs_f64(),
+            warm_report.lexical_time.as_secs_f64(),
             warm_report.index_time.as_secs_f64(),
             warm_report.query_model_time.as_secs_f64(),
             warm_first_answer.as_secs_f64()
@@ -347,6 +370,13 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
             params.ef_search
         )?;
         writeln!(out, "exact search       {exact_search_ms:.3} ms per query")?;
+        for point in &filtered {
+            writeln!(
+                out,
+                "filtered {:>7}   walk {:.3} ms (recall@10 {:.4}), flat {:.3} ms; engine: {}",
+                point.matching, point.walk_ms, point.walk_recall, point.flat_ms, point.engine
+            )?;
+        }
         for (ef, t, i) in &sweep {
             writeln!(
                 out,

@@ -3,8 +3,7 @@
 use super::line::LineEditor;
 use super::picker::Picker;
 use super::{App, Effect, ExportRow, Step, Subject};
-use crate::index::Method;
-use crate::tui::action::{Command, Pane};
+use crate::tui::action::{Command, Pane, Purpose};
 
 impl App {
     pub(super) fn command(&mut self, command: Command) {
@@ -55,6 +54,8 @@ impl App {
                 }
             }
             Command::Export => self.export(),
+            Command::MoreMeaning => self.step_ratio(1),
+            Command::MoreWords => self.step_ratio(-1),
             Command::Help => self.help = true,
         }
     }
@@ -115,28 +116,22 @@ impl App {
         }
     }
 
-    /// Products like the selected one, as a new step of the trail.
+    /// Products like the selected one, as a new step of the trail; its list comes from the worker.
     fn pivot(&mut self) {
         let (Some(position), Some(corpus)) = (self.selected_position(), self.corpus().cloned())
         else {
             return;
         };
-        let answer = corpus.similar(
-            position,
-            super::RESULT_COUNT,
-            Method::Hnsw,
-            &mut self.scratch,
-        );
         let title = corpus.catalog.products[position].title.clone();
         self.trail.push(Step {
             subject: Subject::Like { position, title },
-            info: Some((&answer).into()),
-            list: Picker::new(answer.hits, true),
+            info: None,
+            list: Picker::default(),
         });
         // An answer still coming for the query left behind is stale now.
         self.generation += 1;
-        self.shown = self.generation;
         self.focus = Pane::Results;
+        self.search_like(Purpose::Results, position, super::RESULT_COUNT);
         self.refresh_alikes();
     }
 

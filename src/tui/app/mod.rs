@@ -12,13 +12,13 @@ use ratatui::layout::Rect;
 
 use self::line::LineEditor;
 use self::picker::Picker;
-use super::action::{Action, Outcome, Pane};
+use super::action::{Action, Outcome, Pane, Purpose};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use super::view::layout::Areas;
 use crate::error::Error;
-use crate::index::{Method, Scratch};
-use crate::search::{Answer, Corpus, Progress};
+use crate::index::Method;
+use crate::search::{Answer, Corpus, DEFAULT_SEMANTIC_RATIO, Progress, SearchRequest};
 
 /// How many products a text query or a pivot asks for.
 pub const RESULT_COUNT: usize = 100;
@@ -89,9 +89,11 @@ pub struct Flash {
 /// Something for the event loop to do outside the state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Query {
+    /// A search for the worker; its answer comes back with the same purpose and generation.
+    Search {
+        purpose: Purpose,
         generation: u64,
-        text: String,
+        request: SearchRequest,
     },
     Copy(String),
     Export(Vec<ExportRow>),
@@ -132,7 +134,14 @@ pub struct App {
     /// Why opening failed, handed back to the caller when the app ends.
     error: Option<Error>,
     effects: Vec<Effect>,
-    scratch: Scratch,
+    /// The generation of the newest look-alikes search; older answers are dropped.
+    alike_generation: u64,
+    /// The generation of the look-alikes shown.
+    alike_shown: u64,
+    /// The filter expression applied to the results and the look-alikes.
+    filter: Option<String>,
+    /// The weight of meaning in hybrid search, in tenths from 0 (words only) to 1 (meaning only).
+    semantic_ratio: f32,
 }
 
 impl App {
@@ -168,8 +177,16 @@ impl App {
             quit: false,
             error: None,
             effects: Vec::new(),
-            scratch: Scratch::default(),
+            alike_generation: 0,
+            alike_shown: 0,
+            filter: None,
+            semantic_ratio: DEFAULT_SEMANTIC_RATIO,
         }
+    }
+
+    /// The weight of meaning in hybrid search: 0 is words only, 1 meaning only.
+    pub fn semantic_ratio(&self) -> f32 {
+        self.semantic_ratio
     }
 
     pub fn keymap(&self) -> &Keymap {
@@ -277,6 +294,11 @@ impl App {
     /// Whether a query is on its way to the worker or being answered.
     pub fn pending(&self) -> bool {
         self.shown != self.generation
+    }
+
+    /// Whether look-alikes asked for have not come yet (the ones before them are shown).
+    pub fn alikes_pending(&self) -> bool {
+        self.alike_shown != self.alike_generation
     }
 
     /// Whether the screen changes by itself (a spinner, an estimate, a message to fade).

@@ -1,11 +1,11 @@
 //! A list of products with a selection and a scroll offset that keeps the selection in view.
 
-use crate::index::Hit;
+use crate::search::Found;
 
 /// Products in the order shown, the selected row, and the first row in view.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Picker {
-    pub hits: Vec<Hit>,
+    pub hits: Vec<Found>,
     /// Whether the hits are ranked by similarity (scores shown) or in catalog order.
     pub ranked: bool,
     pub selected: usize,
@@ -13,7 +13,7 @@ pub struct Picker {
 }
 
 impl Picker {
-    pub fn new(hits: Vec<Hit>, ranked: bool) -> Self {
+    pub fn new(hits: Vec<Found>, ranked: bool) -> Self {
         Self {
             hits,
             ranked,
@@ -24,14 +24,12 @@ impl Picker {
 
     /// The catalog in its own order.
     pub fn catalog_order(len: usize) -> Self {
-        let hits = (0..len as u32)
-            .map(|index| Hit { index, score: 0.0 })
-            .collect();
+        let hits = (0..len as u32).map(Found::unranked).collect();
         Self::new(hits, false)
     }
 
-    pub fn selected_hit(&self) -> Option<Hit> {
-        self.hits.get(self.selected).copied()
+    pub fn selected_hit(&self) -> Option<&Found> {
+        self.hits.get(self.selected)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -62,13 +60,8 @@ impl Picker {
     }
 
     /// The hits in view in `height` rows, with their row numbers.
-    pub fn visible(&self, height: usize) -> impl Iterator<Item = (usize, Hit)> + '_ {
-        self.hits
-            .iter()
-            .copied()
-            .enumerate()
-            .skip(self.offset)
-            .take(height)
+    pub fn visible(&self, height: usize) -> impl Iterator<Item = (usize, &Found)> + '_ {
+        self.hits.iter().enumerate().skip(self.offset).take(height)
     }
 }
 

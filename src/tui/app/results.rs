@@ -5,9 +5,9 @@ use std::time::Instant;
 use tracing::{debug, info, warn};
 
 use super::picker::Picker;
-use super::{ALIKE_COUNT, AnswerInfo, App, Effect, Phase, Subject};
-use crate::index::Method;
-use crate::tui::action::{Pane, Reply};
+use super::{ALIKE_COUNT, AnswerInfo, App, Effect, Phase, RESULT_COUNT, Subject};
+use crate::search::SearchRequest;
+use crate::tui::action::{Pane, Purpose, Reply};
 
 impl App {
     pub(super) fn reply(&mut self, reply: Reply, at: Instant) {
@@ -43,7 +43,11 @@ impl App {
                 self.phase = Phase::Failed(error.to_string());
                 self.error = Some(error);
             }
-            Reply::Answer { generation, result } => {
+            Reply::Answer {
+                purpose: Purpose::Results,
+                generation,
+                result,
+            } => {
                 if generation != self.generation {
                     debug!(generation, newest = self.generation, "stale answer dropped");
                     return;
@@ -60,7 +64,33 @@ impl App {
                     Err(message) => self.say(format!("search failed: {message}"), true),
                 }
             }
+            Reply::Answer {
+                purpose: Purpose::Alikes,
+                generation,
+                result,
+            } => {
+                if generation != self.alike_generation {
+                    return;
+                }
+                self.alike_shown = generation;
+                match result {
+                    Ok(answer) => self.alikes = Picker::new(answer.hits, true),
+                    Err(message) => self.say(format!("search failed: {message}"), true),
+                }
+                if self.alikes.is_empty() {
+                    self.focus = Pane::Results;
+                }
+                self.fit();
+            }
         }
+    }
+
+    /// Moves the semantic ratio by `tenths` of the way between words only (0) and meaning only
+    /// (1), and asks again.
+    pub(super) fn step_ratio(&mut self, tenths: i8) {
+        let stepped = (self.semantic_ratio * 10.0).round() + f32::from(tenths);
+        self.semantic_ratio = stepped.clamp(0.0, 10.0) / 10.0;
+        self.query_changed();
     }
 
     /// The query text changed (or the engine became ready): a new generation, and its results
@@ -84,34 +114,53 @@ impl App {
             self.focus = Pane::Results;
             self.refresh_alikes();
         } else {
-            self.effects.push(Effect::Query {
-                generation: self.generation,
-                text,
-            });
+            let request = SearchRequest {
+                semantic_ratio: self.semantic_ratio,
+                filter: self.filter.clone(),
+                ..SearchRequest::text(text, RESULT_COUNT)
+            };
+            self.search(Purpose::Results, request);
         }
     }
 
-    /// Recomputes the look-alikes of the selected result (stored vectors, no embedding).
-    pub(super) fn refresh_alikes(&mut self) {
-        let Some(corpus) = self.corpus().cloned() else {
-            return;
-        };
-        self.alikes = match self.step().list.selected_hit() {
-            Some(hit) => {
-                let answer = corpus.similar(
-                    hit.index as usize,
-                    ALIKE_COUNT,
-                    Method::Hnsw,
-                    &mut self.scratch,
-                );
-                Picker::new(answer.hits, true)
+    /// Asks the worker for a search; results are of the current generation, look-alikes of
+    /// a generation of their own.
+    pub(super) fn search(&mut self, purpose: Purpose, request: SearchRequest) {
+        let generation = match purpose {
+            Purpose::Results => self.generation,
+            Purpose::Alikes => {
+                self.alike_generation += 1;
+                self.alike_generation
             }
-            None => Picker::default(),
         };
-        if self.alikes.is_empty() {
+        self.effects.push(Effect::Search {
+            purpose,
+            generation,
+            request,
+        });
+    }
+
+    /// Asks for products like the one at `position`, under the filter.
+    pub(super) fn search_like(&mut self, purpose: Purpose, position: usize, k: usize) {
+        let request = SearchRequest {
+            filter: self.filter.clone(),
+            ..SearchRequest::like(position, k)
+        };
+        self.search(purpose, request);
+    }
+
+    /// Asks for the look-alikes of the selected result (stored vectors, no embedding); the ones
+    /// shown stay until they come.
+    pub(super) fn refresh_alikes(&mut self) {
+        if let Some(position) = self.step().list.selected_hit().map(|h| h.index as usize) {
+            self.search_like(Purpose::Alikes, position, ALIKE_COUNT);
+        } else {
+            self.alike_generation += 1;
+            self.alike_shown = self.alike_generation;
+            self.alikes = Picker::default();
             self.focus = Pane::Results;
+            self.fit();
         }
-        self.fit();
     }
 
     /// Keeps each selection in view after a resize or a new list.

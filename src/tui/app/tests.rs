@@ -3,11 +3,14 @@
 use std::time::Instant;
 
 use super::*;
-use crate::tui::action::{Action, Command, Pane, Reply};
+use crate::index::Scratch;
+use crate::search::Input;
+use crate::tui::action::{Action, Command, Pane, Purpose, Reply};
 use crate::tui::test_support;
 
+/// An app on the test catalog, its first look-alikes answered.
 fn ready_app() -> (App, crate::search::Engine) {
-    let (engine, report) = test_support::open_engine(&mut |_| {}).unwrap();
+    let (mut engine, report) = test_support::open_engine(&mut |_| {}).unwrap();
     let now = Instant::now();
     let mut app = test_support::app(120, 40, now);
     let corpus = engine.corpus.clone();
@@ -15,6 +18,7 @@ fn ready_app() -> (App, crate::search::Engine) {
         reply: Reply::Ready { corpus, report },
         at: now,
     });
+    answer(&mut app, &mut engine);
     (app, engine)
 }
 
@@ -28,21 +32,62 @@ fn type_text(app: &mut App, text: &str) {
     }
 }
 
-/// Answers the app's queued queries with the engine, in order, as the worker would.
+/// Answers the app's queued searches with the engine, in order, as the worker would, until
+/// it asks for no more (an answer asks for the look-alikes of its selection).
 fn answer(app: &mut App, engine: &mut crate::search::Engine) {
+    while app
+        .effects
+        .iter()
+        .any(|e| matches!(e, Effect::Search { .. }))
+    {
+        answer_once(app, engine);
+    }
+}
+
+fn answer_once(app: &mut App, engine: &mut crate::search::Engine) {
     for effect in app.take_effects() {
-        if let Effect::Query { generation, text } = effect {
-            let result = engine
-                .query(&text, RESULT_COUNT, Method::Hnsw)
-                .map_err(|e| e.to_string());
-            deliver(app, generation, result);
+        if let Effect::Search {
+            purpose,
+            generation,
+            request,
+        } = effect
+        {
+            let result = engine.search(&request).map_err(|e| e.to_string());
+            app.update(Action::Worker {
+                reply: Reply::Answer {
+                    purpose,
+                    generation,
+                    result,
+                },
+                at: Instant::now(),
+            });
         }
     }
 }
 
+/// How many searches for the result list the app asked for since the last look.
+fn result_searches(app: &mut App) -> usize {
+    app.take_effects()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Effect::Search {
+                    purpose: Purpose::Results,
+                    ..
+                }
+            )
+        })
+        .count()
+}
+
 fn deliver(app: &mut App, generation: u64, result: Result<Answer, String>) {
     app.update(Action::Worker {
-        reply: Reply::Answer { generation, result },
+        reply: Reply::Answer {
+            purpose: Purpose::Results,
+            generation,
+            result,
+        },
         at: Instant::now(),
     });
 }
@@ -73,7 +118,11 @@ fn every_edit_asks_for_a_new_generation_and_only_the_newest_answer_counts() {
     let generations: Vec<u64> = effects
         .iter()
         .map(|e| match e {
-            Effect::Query { generation, .. } => *generation,
+            Effect::Search {
+                purpose: Purpose::Results,
+                generation,
+                ..
+            } => *generation,
             other => panic!("{other:?}"),
         })
         .collect();
@@ -81,11 +130,13 @@ fn every_edit_asks_for_a_new_generation_and_only_the_newest_answer_counts() {
     assert!(generations.windows(2).all(|w| w[1] == w[0] + 1));
     assert!(app.pending());
     // An answer to "che" arrives after "chef" was typed: dropped.
-    let stale = engine.query("che", 5, Method::Hnsw).unwrap();
+    let stale = engine.search(&SearchRequest::text("che", 5)).unwrap();
     deliver(&mut app, generations[2], Ok(stale));
     assert!(app.pending());
     assert!(!app.step().list.ranked);
-    let fresh = engine.query("chef knife", 5, Method::Hnsw).unwrap();
+    let fresh = engine
+        .search(&SearchRequest::text("chef knife", 5))
+        .unwrap();
     deliver(&mut app, generations[3], Ok(fresh));
     assert!(!app.pending());
     assert!(app.step().list.ranked);
@@ -98,7 +149,7 @@ fn clearing_the_line_returns_to_catalog_order_without_the_engine() {
     type_text(&mut app, "lamp");
     answer(&mut app, &mut engine);
     command(&mut app, Command::ClearLine);
-    assert!(app.take_effects().is_empty());
+    assert_eq!(result_searches(&mut app), 0);
     assert!(!app.step().list.ranked && !app.pending());
 }
 
@@ -114,7 +165,10 @@ fn typing_before_the_index_is_ready_is_searched_when_it_is() {
         at: Instant::now(),
     });
     let effects = app.take_effects();
-    assert!(matches!(&effects[..], [Effect::Query { text, .. }] if text == "boot"));
+    assert!(matches!(
+        &effects[..],
+        [Effect::Search { request, .. }] if request.input == Input::Text("boot".into())
+    ));
 }
 
 #[test]
@@ -215,7 +269,11 @@ fn copy_and_export_are_effects() {
     command(&mut app, Command::SelectNext);
     command(&mut app, Command::CopyId);
     command(&mut app, Command::Export);
-    let effects = app.take_effects();
+    let effects: Vec<Effect> = app
+        .take_effects()
+        .into_iter()
+        .filter(|e| !matches!(e, Effect::Search { .. }))
+        .collect();
     assert_eq!(effects[0], Effect::Copy("T-2".into()));
     let Effect::Export(rows) = &effects[1] else {
         panic!("{effects:?}")
@@ -254,7 +312,7 @@ fn a_long_paste_is_one_line_and_one_query() {
     let paste = "warm light\nfor the desk\r\n".repeat(200);
     app.update(Action::Paste(paste));
     assert!(!app.query_text().contains('\n'));
-    assert_eq!(app.take_effects().len(), 1);
+    assert_eq!(result_searches(&mut app), 1);
 }
 
 #[test]
@@ -265,7 +323,13 @@ fn a_cut_query_is_flagged() {
     let mut answer = app
         .corpus()
         .unwrap()
-        .similar(0, 3, Method::Exact, &mut Scratch::default());
+        .answer(
+            &SearchRequest::like(0, 3),
+            None,
+            None,
+            &mut Scratch::default(),
+        )
+        .unwrap();
     answer.truncated = true;
     answer.embed_time = Some(Duration::from_millis(3));
     deliver(&mut app, generation, Ok(answer));

@@ -1,14 +1,17 @@
-//! The result list and the look-alikes pane: one row per product (rank, title, category, price, similarity number and bar), the selected row highlighted, columns dropped as the pane narrows.
+//! The result list and the look-alikes pane: one row per product (rank, which side found it, title with the query's words marked, category, price, score number and bar), the selected row highlighted, columns dropped as the pane narrows.
+
+use std::ops::Range;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::layout::Areas;
 use super::{clip, fit, pad, pane_block, score_spans};
 use crate::catalog::format_price;
-use crate::search::Corpus;
+use crate::search::{Corpus, FoundBy};
 use crate::tui::action::Pane;
 use crate::tui::app::picker::Picker;
 use crate::tui::app::{App, Subject};
@@ -66,6 +69,25 @@ pub fn draw_alikes(frame: &mut Frame, app: &App, corpus: &Corpus, areas: &Areas,
     );
 }
 
+/// `shown` (the title as fitted to its column) as spans, the byte ranges `marks` of `title`
+/// styled as `style` where `shown` still has them as they are in `title`.
+fn marked(title: &str, shown: &str, marks: &[Range<usize>], style: Style) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for mark in marks {
+        let kept = mark.start >= at
+            && shown.get(mark.clone()).is_some()
+            && shown.get(mark.clone()) == title.get(mark.clone());
+        if kept {
+            spans.push(Span::raw(shown[at..mark.start].to_string()));
+            spans.push(Span::styled(shown[mark.clone()].to_string(), style));
+            at = mark.end;
+        }
+    }
+    spans.push(Span::raw(shown[at..].to_string()));
+    spans
+}
+
 #[allow(clippy::too_many_arguments)]
 fn draw_list(
     frame: &mut Frame,
@@ -94,24 +116,33 @@ fn draw_list(
     }
     let width = usize::from(inner.width);
     let columns = Columns::for_width(width, list.ranked);
+    // Which side found a product is said once words took part in the answer.
+    let sides = list.hits.iter().any(|h| h.lexical.is_some());
     let lines: Vec<Line> = list
         .visible(usize::from(inner.height))
         .map(|(row, hit)| {
-            let product = corpus.product(&hit);
+            let product = corpus.product(hit);
             let rank = if list.ranked {
                 row + 1
             } else {
                 hit.index as usize + 1
             };
-            let rank_width = 4;
+            let rank_width = if sides { 7 } else { 4 };
             let tail = columns.category
                 + if columns.price { 10 } else { 0 }
                 + if list.ranked { 7 + columns.bar } else { 0 };
             let title_width = width.saturating_sub(rank_width + tail).max(1);
-            let mut spans = vec![
-                Span::styled(format!("{rank:>3} "), app.theme().muted),
-                Span::raw(pad(&product.title, title_width)),
-            ];
+            let mut spans = vec![Span::styled(format!("{rank:>3} "), app.theme().muted)];
+            if sides {
+                let letters = hit.found_by().map_or("  ", FoundBy::letters);
+                spans.push(Span::styled(format!("{letters} "), app.theme().accent));
+            }
+            spans.extend(marked(
+                &product.title,
+                &pad(&product.title, title_width),
+                &hit.title_marks,
+                app.theme().title,
+            ));
             if columns.category > 0 {
                 spans.push(Span::styled(
                     format!(" {}", pad(&product.category, columns.category - 1)),

@@ -65,6 +65,7 @@ fn describe(stage: Stage) -> &'static str {
         Stage::WaitingForCache => {
             "waiting for another lookalike that is indexing this catalog (its work is reused)"
         }
+        Stage::IndexingWords => "indexing the products' words (first time only; kept in the cache)",
         Stage::LoadingModel => "loading the sentence model",
         Stage::Embedding => "embedding the products (first time only; kept in the cache)",
         Stage::Indexing => "building the HNSW index",

@@ -1,4 +1,4 @@
-//! The status bar: catalog name and size, how the shown answer was found (HNSW or exact, embed and search ms), a cut query, a message, and key hints as room allows.
+//! The status bar: catalog name and size, how the shown answer was found (the weight of meaning, HNSW or exact, embed and search ms), a cut query, a message, and key hints as room allows.
 
 use std::time::Duration;
 
@@ -13,13 +13,18 @@ use crate::embed::MAX_TOKENS;
 use crate::tui::action::Command;
 use crate::tui::app::{App, Phase, Subject};
 
-fn ms(time: Duration) -> String {
+/// Milliseconds as a number: whole from 10 up, else to two decimals.
+fn number(time: Duration) -> String {
     let ms = time.as_secs_f64() * 1e3;
     if ms >= 10.0 {
-        format!("{ms:.0} ms")
+        format!("{ms:.0}")
     } else {
-        format!("{ms:.2} ms")
+        format!("{ms:.2}")
     }
+}
+
+fn ms(time: Duration) -> String {
+    format!("{} ms", number(time))
 }
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect) {
@@ -104,8 +109,13 @@ fn answer_text(app: &App) -> String {
         (Subject::Query(_), Some(info)) => {
             let embed = info
                 .embed_time
-                .map_or_else(String::new, |t| format!("embed {} · ", ms(t)));
-            format!("{} · {embed}search {}", info.method, ms(info.search_time))
+                .map_or_else(String::new, |t| format!("embed {} + ", number(t)));
+            format!(
+                "meaning {:.1} · {} · {embed}search {}",
+                app.semantic_ratio(),
+                info.method,
+                ms(info.search_time)
+            )
         }
     }
 }

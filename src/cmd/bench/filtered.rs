@@ -1,0 +1,69 @@
+//! The filtered-search section of `lookalike bench`: at each share of matching products, the graph walk against scoring every match, side by side, which is where the flat-search cutoff comes from.
+
+use std::time::Instant;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::index::{Admit, FLAT_SEARCH_CUTOFF, Hit, Scratch, exact, recall};
+use crate::search::Corpus;
+
+/// Shares of the catalog a filter matches, in thousandths.
+const PERMILLE: [u64; 6] = [500, 100, 20, 5, 2, 1];
+
+/// One share: how many match, each way's mean time per query, and the walk's recall@10.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct FilteredPoint {
+    pub matching: usize,
+    pub walk_ms: f64,
+    pub flat_ms: f64,
+    pub walk_recall: f64,
+    /// How the engine answers such a filter: `walk` from [`FLAT_SEARCH_CUTOFF`] matches up, else `flat`.
+    pub engine: &'static str,
+}
+
+/// Times text queries under filters matching a spread-out share of the catalog (positions
+/// picked by a hash), walking the graph and scoring every match.
+pub fn measure(corpus: &Corpus, queries: &[Vec<f32>]) -> Vec<FilteredPoint> {
+    let n = corpus.vectors.len();
+    let ef = corpus.params.ef_search_text;
+    let mut scratch = Scratch::default();
+    PERMILLE
+        .iter()
+        .map(|&permille| {
+            let mask: Vec<bool> = (0..n as u64)
+                .map(|p| xxh3_64(&p.to_le_bytes()) % 1000 < permille)
+                .collect();
+            let admit = Admit {
+                mask: Some(&mask),
+                excluded: &[],
+            };
+            let timed = |run: &mut dyn FnMut(&[f32]) -> Vec<Hit>| {
+                let start = Instant::now();
+                let answers: Vec<Vec<Hit>> = queries.iter().map(|q| run(q)).collect();
+                (
+                    start.elapsed().as_secs_f64() * 1e3 / queries.len().max(1) as f64,
+                    answers,
+                )
+            };
+            let (walk_ms, walked) = timed(&mut |q| {
+                corpus
+                    .graph
+                    .search(&corpus.vectors, q, 10, ef, admit, &mut scratch)
+            });
+            let (flat_ms, flat) = timed(&mut |q| exact::search(&corpus.vectors, q, 10, admit));
+            let total: f64 = walked.iter().zip(&flat).map(|(w, f)| recall(w, f)).sum();
+            let matching = mask.iter().filter(|a| **a).count();
+            FilteredPoint {
+                matching,
+                walk_ms,
+                flat_ms,
+                walk_recall: total / walked.len().max(1) as f64,
+                engine: if matching >= FLAT_SEARCH_CUTOFF {
+                    "walk"
+                } else {
+                    "flat"
+                },
+            }
+        })
+        .collect()
+}
