@@ -53,12 +53,16 @@ fn print(
             .matching
             .map(|m| format!(" ({m} match the filter)"))
             .unwrap_or_default();
+        // The method is the semantic side's; words alone are BM25's.
+        let method = match answer.mode {
+            Mode::Lexical => "BM25".to_string(),
+            Mode::Hybrid | Mode::Semantic => answer.method.to_string(),
+        };
         eprintln!(
-            "{} results from {} products{matching}, {} in {embed}{} {:.2} ms{}",
+            "{} results from {} products{matching}, {} in {embed}{method} {:.2} ms{}",
             answer.hits.len(),
             corpus.catalog.len(),
             answer.mode,
-            answer.method,
             answer.search_time.as_secs_f64() * 1e3,
             if answer.truncated {
                 format!(" (query cut to the model's {MAX_TOKENS} tokens)")

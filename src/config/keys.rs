@@ -64,7 +64,7 @@ key_commands! {
     SelectFirst "select_first" "first product" ["ctrl-home"],
     SelectLast "select_last" "last product" ["ctrl-end"],
     CursorLeft "cursor_left" "cursor left" ["left", "ctrl-b"],
-    CursorRight "cursor_right" "cursor right" ["right", "ctrl-f"],
+    CursorRight "cursor_right" "cursor right" ["right"],
     CursorStart "cursor_start" "line start" ["ctrl-a"],
     CursorEnd "cursor_end" "line end" ["ctrl-e"],
     /// On an empty line, back one step.
@@ -78,6 +78,8 @@ key_commands! {
     MoreMeaning "more_meaning" "weigh meaning more (ratio +0.1)" ["alt-up"],
     /// Steps the semantic ratio of hybrid search down by 0.1, towards words only.
     MoreWords "more_words" "weigh words more (ratio −0.1)" ["alt-down"],
+    /// Opens the filter line: Enter applies it, Tab completes, Esc leaves it as it was.
+    Filter "filter" "filter (enter apply, tab complete)" ["ctrl-f"],
     Help "help" "this help" ["f1"],
 }
 

@@ -161,6 +161,14 @@ struct QueryWord<'q> {
     term: String,
 }
 
+/// A query as the index reads it: its words, as typed and as indexed, and the whole of it as
+/// one term (for ids and codes). Made once per search by [`LexicalIndex::query`].
+pub struct LexicalQuery<'q> {
+    text: &'q str,
+    words: Vec<QueryWord<'q>>,
+    whole: Option<String>,
+}
+
 impl LexicalIndex {
     fn from_index(index: Index) -> tantivy::Result<Self> {
         register_analyzers(&index);
@@ -195,6 +203,15 @@ impl LexicalIndex {
         }
     }
 
+    /// Reads `text` as a query.
+    pub fn query<'q>(&self, text: &'q str) -> LexicalQuery<'q> {
+        LexicalQuery {
+            text,
+            words: self.query_words(text),
+            whole: self.whole_term(text),
+        }
+    }
+
     fn query_words<'q>(&self, text: &'q str) -> Vec<QueryWord<'q>> {
         let mut words: Vec<QueryWord> = Vec::new();
         self.analyze(WORDS, text, |term, from, to| {
@@ -216,10 +233,10 @@ impl LexicalIndex {
         whole.filter(|t| !t.is_empty())
     }
 
-    /// The `k` products best for `text` by BM25, best first; only those `allowed` admits.
+    /// The `k` products best for `query` by BM25, best first; only those `allowed` admits.
     pub fn search(
         &self,
-        text: &str,
+        query: &LexicalQuery,
         k: usize,
         allowed: Option<Arc<[bool]>>,
     ) -> Result<Vec<LexicalHit>> {
@@ -234,13 +251,13 @@ impl LexicalIndex {
                 Box::new(BoostQuery::new(Box::new(query), boost)),
             ));
         };
-        for word in self.query_words(text) {
+        for word in &query.words {
             for (field, weight) in self.fields.weighted_words() {
                 add(field, &word.term, weight);
             }
         }
-        if let Some(whole) = self.whole_term(text) {
-            add(self.fields.whole, &whole, WHOLE_BOOST);
+        if let Some(whole) = &query.whole {
+            add(self.fields.whole, whole, WHOLE_BOOST);
         }
         if clauses.is_empty() || k == 0 {
             return Ok(Vec::new());
@@ -281,52 +298,58 @@ impl LexicalIndex {
             .collect()
     }
 
-    /// How much of the query `product` matches, from 0 to 1: the share of the query's words it
-    /// contains, or all of it when the whole query is its id or a code of it.
-    pub fn coverage(&self, text: &str, matched: &[String]) -> f32 {
-        let words = self.query_words(text).len().max(1);
-        (matched.len() as f32 / words as f32).min(1.0)
-    }
-
-    /// The words of `text`, as typed, that `product` contains (in any indexed field), in query order.
-    pub fn matched(&self, text: &str, product: &Product) -> Vec<String> {
-        let words = self.query_words(text);
-        let mut present: HashSet<String> = HashSet::new();
-        let doc = self.fields.document(0, product);
-        for (_, value) in doc.field_values() {
+    /// The words of the query, as typed, that `product` contains (in any indexed field), in
+    /// query order; the whole query first when it is the product's id or one of its codes.
+    pub fn matched(&self, query: &LexicalQuery, product: &Product) -> Vec<String> {
+        let mut text = String::new();
+        for (_, value) in self.fields.document(0, product).field_values() {
             if let Some(value) = value.as_str() {
-                self.analyze(WORDS, value, |term, _, _| {
-                    present.insert(term.to_string());
-                });
+                text.push_str(value);
+                text.push('\n');
             }
         }
+        let mut present: HashSet<&str> = HashSet::new();
+        self.analyze(WORDS, &text, |term, _, _| {
+            if let Some(word) = query.words.iter().find(|w| w.term == term) {
+                present.insert(&word.term);
+            }
+        });
         let mut matched: Vec<String> = Vec::new();
-        if let Some(whole) = self.whole_term(text)
-            && (whole == product.id.to_lowercase()
-                || product.extra.iter().any(|(_, v)| v.to_lowercase() == whole))
+        if let Some(whole) = &query.whole
+            && (*whole == product.id.to_lowercase()
+                || product
+                    .extra
+                    .iter()
+                    .any(|(_, v)| v.to_lowercase() == *whole))
         {
-            matched.push(text.trim().to_string());
+            matched.push(query.text.trim().to_string());
         }
-        for word in words {
-            if present.contains(&word.term) && !matched.iter().any(|m| m == word.typed) {
+        for word in &query.words {
+            if present.contains(word.term.as_str()) && !matched.iter().any(|m| m == word.typed) {
                 matched.push(word.typed.to_string());
             }
         }
         matched
     }
-}
 
-impl LexicalIndex {
-    /// Byte ranges of `shown` (a title) whose words are words of the query `text`.
-    pub fn marks(&self, text: &str, shown: &str) -> Vec<std::ops::Range<usize>> {
-        let words = self.query_words(text);
+    /// Byte ranges of `shown` (a title) whose words are words of the query.
+    pub fn marks(&self, query: &LexicalQuery, shown: &str) -> Vec<std::ops::Range<usize>> {
         let mut marks = Vec::new();
         self.analyze(WORDS, shown, |term, from, to| {
-            if words.iter().any(|w| w.term == term) {
+            if query.words.iter().any(|w| w.term == term) {
                 marks.push(from..to);
             }
         });
         marks
+    }
+}
+
+impl LexicalQuery<'_> {
+    /// How much of the query a product with these `matched` words matches, from 0 to 1: the
+    /// share of the query's words it has (all of them when its id or a code is the whole query).
+    pub fn coverage(&self, matched: &[String]) -> f32 {
+        let words = self.words.len().max(1);
+        (matched.len() as f32 / words as f32).min(1.0)
     }
 }
 

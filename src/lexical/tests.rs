@@ -69,7 +69,10 @@ fn memory_index(catalog: &Catalog) -> LexicalIndex {
 fn a_brand_finds_its_products_and_nothing_else() {
     let catalog = catalog();
     let index = memory_index(&catalog);
-    let mut found = ids(&catalog, &index.search("thermavale", 10, None).unwrap());
+    let mut found = ids(
+        &catalog,
+        &index.search(&index.query("thermavale"), 10, None).unwrap(),
+    );
     found.sort();
     assert_eq!(found, ["KD-1001", "KD-1002"]);
 }
@@ -79,10 +82,10 @@ fn an_id_or_a_code_typed_whole_finds_its_product_first() {
     let catalog = catalog();
     let index = memory_index(&catalog);
     // FU-1001 names KD-1001 in its description, so both match the words `kd` and `1001`.
-    let hits = index.search("KD-1001", 10, None).unwrap();
+    let hits = index.search(&index.query("KD-1001"), 10, None).unwrap();
     assert_eq!(ids(&catalog, &hits)[0], "KD-1001");
     assert!(hits[0].score > 2.0 * hits[1].score, "{hits:?}");
-    let hits = index.search("wh-1000xm4", 10, None).unwrap();
+    let hits = index.search(&index.query("wh-1000xm4"), 10, None).unwrap();
     assert_eq!(ids(&catalog, &hits), ["EL-200"]);
 }
 
@@ -90,11 +93,19 @@ fn an_id_or_a_code_typed_whole_finds_its_product_first() {
 fn words_are_stemmed_and_stop_words_match_nothing() {
     let catalog = catalog();
     let index = memory_index(&catalog);
-    let mut found = ids(&catalog, &index.search("mug", 10, None).unwrap());
+    let mut found = ids(
+        &catalog,
+        &index.search(&index.query("mug"), 10, None).unwrap(),
+    );
     found.sort();
     assert_eq!(found, ["KD-1001", "KD-1003"]);
-    assert!(index.search("the of a", 10, None).unwrap().is_empty());
-    assert!(index.search("", 10, None).unwrap().is_empty());
+    assert!(
+        index
+            .search(&index.query("the of a"), 10, None)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(index.search(&index.query(""), 10, None).unwrap().is_empty());
 }
 
 #[test]
@@ -104,7 +115,9 @@ fn a_filtered_search_returns_only_what_the_mask_allows() {
     let mask: Arc<[bool]> = [false, true, true, true, true].into();
     let found = ids(
         &catalog,
-        &index.search("thermavale mugs", 10, Some(mask)).unwrap(),
+        &index
+            .search(&index.query("thermavale mugs"), 10, Some(mask))
+            .unwrap(),
     );
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(!found.contains(&"KD-1001".to_string()));
@@ -116,11 +129,14 @@ fn matched_words_are_given_as_typed() {
     let index = memory_index(&catalog);
     let mug = &catalog.products[0];
     assert_eq!(
-        index.matched("Thermavale MUGS for Hot tea", mug),
+        index.matched(&index.query("Thermavale MUGS for Hot tea"), mug),
         ["Thermavale", "MUGS", "Hot"]
     );
-    assert_eq!(index.matched("kd-1001", mug), ["kd-1001", "kd", "1001"]);
-    assert!(index.matched("garden", mug).is_empty());
+    assert_eq!(
+        index.matched(&index.query("kd-1001"), mug),
+        ["kd-1001", "kd", "1001"]
+    );
+    assert!(index.matched(&index.query("garden"), mug).is_empty());
 }
 
 #[test]
@@ -177,7 +193,8 @@ fn an_index_on_disk_is_reused_and_a_damaged_one_rebuilt() {
         ),
         "{notices:?}"
     );
-    let found = rebuilt.index.search("thermavale", 1, None).unwrap();
+    let index = rebuilt.index;
+    let found = index.search(&index.query("thermavale"), 1, None).unwrap();
     assert_eq!((found.len(), rebuilt.from_cache), (1, false));
 }
 
@@ -189,7 +206,8 @@ fn a_changed_catalog_gets_a_new_index_and_the_old_one_is_removed() {
     drop(open_or_build(&catalog, Some(dir.path()), &mut |_, _| {}, &mut notices).unwrap());
     catalog.products[2].brand = "Kilnworks".into();
     let opened = open_or_build(&catalog, Some(dir.path()), &mut |_, _| {}, &mut notices).unwrap();
-    let found = opened.index.search("kilnworks", 5, None).unwrap();
+    let index = opened.index;
+    let found = index.search(&index.query("kilnworks"), 5, None).unwrap();
     assert_eq!(ids(&catalog, &found), ["KD-1003"]);
     let dirs = std::fs::read_dir(dir.path()).unwrap().count();
     assert_eq!((dirs, notices.len()), (1, 0));

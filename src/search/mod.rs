@@ -20,7 +20,7 @@ pub use request::{Answer, DEFAULT_SEMANTIC_RATIO, Found, FoundBy, Input, Mode, S
 use crate::catalog::{Catalog, Product};
 use crate::embed::{Embedder, MAX_TOKENS};
 use crate::error::{Error, Result};
-use crate::filter::{Filter, Schema};
+use crate::filter::{Facets, Filter, Schema};
 use crate::index::{self, Admit, Graph, Hit, Method, Params, Scratch, Vectors};
 use crate::lexical::LexicalIndex;
 use fusion::{Covered, Fused};
@@ -34,6 +34,8 @@ pub struct Corpus {
     pub params: Params,
     pub lexical: LexicalIndex,
     pub schema: Schema,
+    /// Each field's values and their counts, for completing filters.
+    pub facets: Facets,
 }
 
 /// The products a filter matches, by catalog position.
@@ -166,11 +168,12 @@ impl Corpus {
                     ),
                     _ => (Vec::new(), request.method),
                 };
+                let words = self.lexical.query(text);
                 let lexical = if request.mode == Mode::Semantic {
                     Vec::new()
                 } else {
                     self.lexical
-                        .search(text, depth, allowed.map(|a| Arc::clone(&a.mask)))?
+                        .search(&words, depth, allowed.map(|a| Arc::clone(&a.mask)))?
                 };
                 let fused: Vec<Fused> = match request.mode {
                     Mode::Hybrid => {
@@ -178,8 +181,8 @@ impl Corpus {
                             .iter()
                             .map(|&hit| {
                                 let product = self.product_at(hit.position);
-                                let matched = self.lexical.matched(text, product);
-                                let coverage = self.lexical.coverage(text, &matched);
+                                let coverage =
+                                    words.coverage(&self.lexical.matched(&words, product));
                                 Covered { hit, coverage }
                             })
                             .collect();
@@ -195,8 +198,8 @@ impl Corpus {
                         score: f.score,
                         semantic: f.semantic,
                         lexical: f.lexical,
-                        matched: self.lexical.matched(text, product),
-                        title_marks: self.lexical.marks(text, &product.title),
+                        matched: self.lexical.matched(&words, product),
+                        title_marks: self.lexical.marks(&words, &product.title),
                     }
                 });
                 Ok((found.collect(), method))

@@ -16,7 +16,7 @@ use crate::embed::bulk::{Batching, CHUNK, embed_all, embedding_order};
 use crate::embed::provision::ModelFiles;
 use crate::embed::{Embedder, ModelIdentity, OnnxEmbedder, Threads};
 use crate::error::{Error, Result};
-use crate::filter::Schema;
+use crate::filter::{Facets, Schema};
 use crate::index::{self, Graph, Params, Vectors};
 use crate::lexical::{self, LexicalIndex};
 
@@ -135,7 +135,7 @@ pub fn open_corpus(
         // One that cannot be written is not news: the vectors' write says the cache is unwritable.
         let _ = cache::write_catalog(path, key, &catalog);
     }
-    let (lexical, schema) = open_words(&catalog, dir.as_deref(), progress, &mut report)?;
+    let (lexical, schema, facets) = open_words(&catalog, dir.as_deref(), progress, &mut report)?;
     let vectors_path = dir.as_ref().map(|d| d.join("vectors.bin"));
     let graph_path = dir.as_ref().map(|d| d.join("graph.bin"));
     let cached = read_cached_vectors(vectors_path.as_deref(), model, &mut report);
@@ -198,18 +198,20 @@ pub fn open_corpus(
             params,
             lexical,
             schema,
+            facets,
         },
         report,
     ))
 }
 
-/// The catalog's lexical index (from the cache, or built) and the fields its filters can name.
+/// The catalog's lexical index (from the cache, or built), the fields its filters can name and
+/// their values.
 fn open_words(
     catalog: &Catalog,
     dir: Option<&Path>,
     progress: &mut dyn FnMut(Progress),
     report: &mut OpenReport,
-) -> Result<(LexicalIndex, Schema)> {
+) -> Result<(LexicalIndex, Schema, Facets)> {
     let start = Instant::now();
     let opened = lexical::open_or_build(
         catalog,
@@ -225,8 +227,9 @@ fn open_words(
     )?;
     report.lexical_from_cache = opened.from_cache;
     let schema = Schema::of(&catalog.products);
+    let facets = Facets::of(&catalog.products, &schema);
     report.lexical_time = start.elapsed();
-    Ok((opened.index, schema))
+    Ok((opened.index, schema, facets))
 }
 
 /// The cached vectors, if there are any and they pass their checks (a failed one is a notice).

@@ -13,6 +13,9 @@ impl App {
             self.quit = command == Command::Quit;
             return;
         }
+        if self.filter_command(command) {
+            return;
+        }
         match command {
             Command::Quit => self.quit = true,
             Command::Suspend => self.effects.push(Effect::Suspend),
@@ -57,6 +60,7 @@ impl App {
             Command::MoreMeaning => self.step_ratio(1),
             Command::MoreWords => self.step_ratio(-1),
             Command::Help => self.help = true,
+            Command::Filter => self.open_filter(),
         }
     }
 

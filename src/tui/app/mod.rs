@@ -1,6 +1,7 @@
 //! The app's whole state, and [`App::update`], the one place where it changes. Side effects (a query for the worker, a copy, an export) are queued as [`Effect`]s for the event loop to carry out.
 
 mod commands;
+mod filter;
 pub mod line;
 pub mod picker;
 mod results;
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use ratatui::layout::Rect;
 
+pub use self::filter::FilterEdit;
 use self::line::LineEditor;
 use self::picker::Picker;
 use super::action::{Action, Outcome, Pane, Purpose};
@@ -33,6 +35,16 @@ pub enum Phase {
     Ready(Arc<Corpus>),
     /// The catalog or the model could not be opened: the message, shown until the user quits.
     Failed(String),
+}
+
+impl Phase {
+    /// The corpus, once the engine is ready.
+    pub fn corpus(&self) -> Option<&Arc<Corpus>> {
+        match self {
+            Self::Ready(corpus) => Some(corpus),
+            _ => None,
+        }
+    }
 }
 
 /// Progress of opening, with the times needed for an estimate.
@@ -140,6 +152,8 @@ pub struct App {
     alike_shown: u64,
     /// The filter expression applied to the results and the look-alikes.
     filter: Option<String>,
+    /// The filter line, while one is typed (Ctrl-F).
+    filter_edit: Option<FilterEdit>,
     /// The weight of meaning in hybrid search, in tenths from 0 (words only) to 1 (meaning only).
     semantic_ratio: f32,
 }
@@ -180,6 +194,7 @@ impl App {
             alike_generation: 0,
             alike_shown: 0,
             filter: None,
+            filter_edit: None,
             semantic_ratio: DEFAULT_SEMANTIC_RATIO,
         }
     }
@@ -260,10 +275,17 @@ impl App {
     }
 
     pub fn corpus(&self) -> Option<&Arc<Corpus>> {
-        match &self.phase {
-            Phase::Ready(corpus) => Some(corpus),
-            _ => None,
-        }
+        self.phase.corpus()
+    }
+
+    /// The filter in force on the results and the look-alikes.
+    pub fn filter(&self) -> Option<&str> {
+        self.filter.as_deref()
+    }
+
+    /// The filter line, while a filter is being typed.
+    pub fn filter_edit(&self) -> Option<&FilterEdit> {
+        self.filter_edit.as_ref()
     }
 
     pub fn areas(&self) -> Areas {
@@ -360,6 +382,9 @@ impl App {
     fn insert(&mut self, text: &str) {
         if self.help {
             self.help = false;
+            return;
+        }
+        if self.filter_insert(text) {
             return;
         }
         if text == "?" && self.query_text().is_empty() {

@@ -98,18 +98,15 @@ impl App {
     pub(super) fn query_changed(&mut self) {
         self.generation += 1;
         let text = self.query_text().trim().to_string();
-        let Some(corpus) = self.corpus().cloned() else {
-            self.shown = self.generation;
-            return;
-        };
-        if !matches!(self.step().subject, Subject::Query(_)) {
+        if self.corpus().is_none() || !matches!(self.step().subject, Subject::Query(_)) {
             self.shown = self.generation;
             return;
         }
         if text.is_empty() {
             self.shown = self.generation;
+            let list = self.catalog_order();
             let step = self.step_mut();
-            step.list = Picker::catalog_order(corpus.catalog.len());
+            step.list = list;
             step.info = None;
             self.focus = Pane::Results;
             self.refresh_alikes();

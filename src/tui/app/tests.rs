@@ -343,3 +343,83 @@ fn a_cut_query_is_flagged() {
             .contains("query cut to 256 tokens")
     );
 }
+
+#[test]
+fn a_filter_is_typed_with_completion_checked_and_applied_to_every_search() {
+    let (mut app, mut engine) = ready_app();
+    command(&mut app, Command::Filter);
+    type_text(&mut app, "categ");
+    let edit = app.filter_edit().unwrap();
+    assert_eq!(edit.completions[0].insert, "category");
+    command(&mut app, Command::ToggleFocus);
+    type_text(&mut app, "= foot");
+    assert_eq!(app.filter_edit().unwrap().line.text(), "category = foot");
+    command(&mut app, Command::ToggleFocus);
+    assert_eq!(
+        app.filter_edit().unwrap().line.text(),
+        "category = Footwear "
+    );
+    // Typed text goes to the filter line, not the query.
+    assert_eq!(app.query_text(), "");
+    command(&mut app, Command::Pivot);
+    assert_eq!(app.filter(), Some("category = Footwear"));
+    assert!(app.filter_edit().is_none());
+    // The catalog order shows only the matching products, and searches carry the filter.
+    let corpus = app.corpus().unwrap().clone();
+    let shown: Vec<&str> = app
+        .step()
+        .list
+        .hits
+        .iter()
+        .map(|h| corpus.product(h).category.as_str())
+        .collect();
+    assert!(
+        !shown.is_empty() && shown.iter().all(|c| *c == "Footwear"),
+        "{shown:?}"
+    );
+    type_text(&mut app, "warm");
+    let filters: Vec<Option<String>> = app
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Search { request, .. } => Some(request.filter.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        filters
+            .iter()
+            .all(|f| f.as_deref() == Some("category = Footwear"))
+    );
+    answer(&mut app, &mut engine);
+    let found = |app: &App| -> Vec<String> {
+        let lists = [&app.step().list, app.alikes()];
+        lists
+            .iter()
+            .flat_map(|l| l.hits.iter())
+            .map(|h| corpus.product(h).category.clone())
+            .collect()
+    };
+    assert!(
+        found(&app).iter().all(|c| c == "Footwear"),
+        "{:?}",
+        found(&app)
+    );
+}
+
+#[test]
+fn a_bad_filter_is_marked_and_never_applied() {
+    let (mut app, _) = ready_app();
+    command(&mut app, Command::Filter);
+    type_text(&mut app, "price = cheap");
+    let error = app.filter_edit().unwrap().error.clone().unwrap();
+    assert_eq!(error.column, 9);
+    command(&mut app, Command::Pivot);
+    assert!(app.filter_edit().is_some() && app.filter().is_none());
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| crate::tui::view::draw(f, &app)).unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("`price` is a number field"), "{screen}");
+    command(&mut app, Command::Back);
+    assert!(app.filter_edit().is_none() && app.filter().is_none());
+}

@@ -1,14 +1,15 @@
-//! The query line: a prompt, the `like: <title>` chip of a pivot or the typed text (scrolled to keep the cursor in view), and the trail of steps as the box's title.
+//! The query line: a prompt, the chip of the filter in force, the `like: <title>` chip of a pivot or the typed text (scrolled to keep the cursor in view), and the trail of steps as the box's title; or, while a filter is typed, the filter line with its error marked or its completions.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::layout::Areas;
-use super::{fit, pane_block};
-use crate::tui::app::{App, Phase, Subject};
+use super::{clip, fit, pane_block};
+use crate::tui::app::{App, FilterEdit, Phase, Subject};
 
 const PROMPT: &str = "› ";
 
@@ -23,8 +24,18 @@ pub fn draw(frame: &mut Frame, app: &App, areas: &Areas) {
         return;
     }
     let width = usize::from(inner.width);
+    if let Some(edit) = app.filter_edit() {
+        draw_filter_line(frame, app, inner, edit);
+        return;
+    }
     let mut spans = vec![Span::styled(PROMPT, app.theme().accent)];
     let mut used = PROMPT.width();
+    if let Some(filter) = app.filter() {
+        let chip = format!(" filter: {} ", fit(filter, (width / 3).max(8)));
+        used += chip.width() + 1;
+        spans.push(Span::styled(chip, app.theme().chip));
+        spans.push(Span::raw(" "));
+    }
     match &app.step().subject {
         Subject::Like { title, .. } => {
             let chip = format!(" like: {} ", fit(title, width.saturating_sub(used + 10)));
@@ -50,6 +61,50 @@ pub fn draw(frame: &mut Frame, app: &App, areas: &Areas) {
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), inner);
+}
+
+const FILTER_PROMPT: &str = "filter › ";
+
+/// The filter being typed: its text with the error's span marked, then the error, or the
+/// completions on offer (Tab takes the first).
+fn draw_filter_line(frame: &mut Frame, app: &App, inner: Rect, edit: &FilterEdit) {
+    let width = usize::from(inner.width);
+    let theme = app.theme();
+    let text = edit.line.text();
+    let mut spans = vec![Span::styled(FILTER_PROMPT, theme.accent)];
+    let room = width.saturating_sub(FILTER_PROMPT.width() + 1);
+    let (shown, cursor) = window(text, edit.line.cursor(), room);
+    let fits = shown == text;
+    match &edit.error {
+        // Marked where it is when the whole text is in view; its message says the column anyway.
+        Some(error) if fits => {
+            let chars: Vec<char> = text.chars().collect();
+            let start = (error.column - 1).min(chars.len());
+            let end = (start + error.len).min(chars.len());
+            let part = |range: std::ops::Range<usize>| chars[range].iter().collect::<String>();
+            spans.push(Span::raw(part(0..start)));
+            spans.push(Span::styled(
+                part(start..end),
+                theme.error.add_modifier(Modifier::UNDERLINED),
+            ));
+            spans.push(Span::raw(part(end..chars.len())));
+            if end == chars.len() && start == end {
+                spans.push(Span::styled("_", theme.error));
+            }
+        }
+        _ => spans.push(Span::raw(shown)),
+    }
+    let after = if let Some(error) = &edit.error {
+        Span::styled(format!("  {error}"), theme.error)
+    } else if edit.completions.is_empty() {
+        Span::styled("  enter applies · esc leaves it as it was", theme.muted)
+    } else {
+        let labels: Vec<&str> = edit.completions.iter().map(|c| c.label.as_str()).collect();
+        Span::styled(format!("  tab: {}", labels.join(" · ")), theme.muted)
+    };
+    spans.push(after);
+    frame.render_widget(Paragraph::new(clip(spans, width)), inner);
+    set_cursor(frame, app, inner, FILTER_PROMPT.width() + cursor);
 }
 
 fn set_cursor(frame: &mut Frame, app: &App, inner: Rect, column: usize) {
