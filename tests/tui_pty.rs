@@ -245,6 +245,41 @@ fn search_pivot_back_and_quit_in_a_real_terminal() {
     assert_given_back(&app.output());
 }
 
+/// The first `n` rows of the result list.
+fn result_rows(text: &str, n: usize) -> Vec<&str> {
+    text.lines().skip(4).take(n).collect()
+}
+
+#[test]
+fn a_brand_typed_finds_its_products_by_their_words_and_a_filter_narrows_them() {
+    let cache = tempfile::tempdir().unwrap();
+    let mut app = Session::start(cache.path(), &common::bundled_catalog(), &[]);
+    app.wait_for("the first frame", |s| s.contains("lookalike"));
+    app.send("Thermavale");
+    let text = app.wait_for("the brand's products", |s| {
+        s.contains("meaning 0.6") && query_line(s).contains("Thermavale")
+    });
+    // The brand's four products first, each found by its words (`w`, or `mw` with meaning).
+    for row in result_rows(&text, 4) {
+        assert!(row.contains("w Thermavale"), "{text}");
+    }
+    // Alt-Up weighs meaning more, and the status bar says so.
+    app.send("\x1b[1;3A");
+    app.wait_for("the ratio stepped", |s| s.contains("meaning 0.7"));
+    // Ctrl-F, a filter, Enter: a chip, and only the products under 25 are left.
+    app.send("\x06price < 25\r");
+    let text = app.wait_for("the filtered list", |s| {
+        query_line(s).contains("filter: price < 25") && s.contains("meaning 0.7")
+    });
+    assert!(
+        result_rows(&text, 1)[0].contains("Thermavale Hearty 16 oz Insulated Food Jar"),
+        "{text}"
+    );
+    assert!(!text.contains("Thermavale Trailhead"), "{text}");
+    app.send("\x03");
+    assert!(app.wait_exit().success());
+}
+
 /// The terminal is as the app found it: the bytes written last leave the alternate screen and
 /// show the cursor, and a terminal reading them is back on its main screen with no modes left on.
 fn assert_given_back(output: &[u8]) {
