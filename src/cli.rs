@@ -100,6 +100,9 @@ pub struct BenchArgs {
     /// ef_search values at which recall@10 is measured
     #[arg(long, value_delimiter = ',', default_values_t = [16, 32, 64, 128, 256, 384, 512])]
     pub ef: Vec<usize>,
+    /// Measure only the word index (build, size, reopen, BM25 queries): no model, no embedding
+    #[arg(long)]
+    pub words_only: bool,
     /// Also write vectors.npy, queries.npy and lookalike.json into DIR, for benches/compare
     #[arg(long, value_name = "DIR")]
     pub export: Option<PathBuf>,

@@ -4,7 +4,8 @@ use std::time::Instant;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::index::{Admit, FLAT_SEARCH_CUTOFF, Hit, Scratch, exact, recall};
+use super::stats::Percentiles;
+use crate::index::{self, Admit, FLAT_SEARCH_CUTOFF, Hit, Method, Scratch, exact, recall};
 use crate::search::Corpus;
 
 /// Shares of the catalog a filter matches, in thousandths.
@@ -19,6 +20,8 @@ pub struct FilteredPoint {
     pub walk_recall: f64,
     /// How the engine answers such a filter: `walk` from [`FLAT_SEARCH_CUTOFF`] matches up, else `flat`.
     pub engine: &'static str,
+    /// Each query as the engine answers it (walk or flat, with its fallback).
+    pub engine_latency: Percentiles,
 }
 
 /// Times text queries under filters matching a spread-out share of the catalog (positions
@@ -51,6 +54,23 @@ pub fn measure(corpus: &Corpus, queries: &[Vec<f32>]) -> Vec<FilteredPoint> {
                     .search(&corpus.vectors, q, 10, ef, admit, &mut scratch)
             });
             let (flat_ms, flat) = timed(&mut |q| exact::search(&corpus.vectors, q, 10, admit));
+            let mut engine_latency: Vec<std::time::Duration> = queries
+                .iter()
+                .map(|q| {
+                    let start = Instant::now();
+                    index::nearest(
+                        &corpus.graph,
+                        &corpus.vectors,
+                        q,
+                        10,
+                        Method::Hnsw,
+                        ef,
+                        admit,
+                        &mut scratch,
+                    );
+                    start.elapsed()
+                })
+                .collect();
             let total: f64 = walked.iter().zip(&flat).map(|(w, f)| recall(w, f)).sum();
             let matching = mask.iter().filter(|a| **a).count();
             FilteredPoint {
@@ -63,6 +83,7 @@ pub fn measure(corpus: &Corpus, queries: &[Vec<f32>]) -> Vec<FilteredPoint> {
                 } else {
                     "flat"
                 },
+                engine_latency: Percentiles::of(&mut engine_latency),
             }
         })
         .collect()

@@ -5,6 +5,7 @@ mod filtered;
 mod heap;
 pub mod queries;
 mod stats;
+mod words;
 
 use std::io::Write;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use serde_json::json;
 
 use super::Context;
 use super::progress::StderrProgress;
+use crate::catalog::Catalog;
 use crate::cli::BenchArgs;
 use crate::embed::bulk::{Batching, embed_all};
 use crate::embed::provision::ModelFiles;
@@ -111,7 +113,6 @@ fn sweep_point(
 
 #[allow(clippy::too_many_lines)]
 pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
-    let files = ctx.model_files()?;
     let options = ctx.open_options(Batching::LengthGrouped)?;
     let query_text = match &args.queries {
         Some(path) => std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?,
@@ -121,6 +122,26 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
     if query_list.is_empty() {
         return Err(Error::Usage("the queries file holds no queries".into()));
     }
+    if args.words_only {
+        let catalog = Catalog::load(&options.catalog, &options.load)?;
+        let text_queries = spread(&query_list, args.min_queries.max(query_list.len()));
+        let words = words::measure(&catalog, &text_queries)?;
+        return super::write_out(if args.json {
+            writeln!(
+                out,
+                "{}",
+                json!({"catalog": catalog.path.display().to_string(), "products": catalog.len(), "words": words})
+            )
+        } else {
+            writeln!(
+                out,
+                "catalog            {} ({} products)\n{words}",
+                catalog.path.display(),
+                catalog.len()
+            )
+        });
+    }
+    let files = ctx.model_files()?;
     let note = |message: &str| {
         if !ctx.common.quiet {
             eprintln!("bench: {message}");
@@ -241,6 +262,8 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         .map(|(q, _)| q.clone())
         .collect();
     let filtered = filtered::measure(&corpus, &filter_queries);
+    note("word index: build, size, reopen, BM25 queries alone");
+    let words = words::measure(&corpus.catalog, &text_queries)?;
 
     let params = Params::from(options.settings.config.index);
     let build_time = build_in_open.unwrap_or_else(|| {
@@ -294,6 +317,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         "product_query": { "queries": positions.len(), "latency": item },
         "exact_search_ms": exact_search_ms,
         "filtered": filtered,
+        "words": words,
         "recall_at_10": sweep.iter().map(|(ef, t, i)| json!({"ef_search": ef, "text": t, "product": i})).collect::<Vec<_>>(),
         "serving_peak_rss_mb": serving_peak_rss,
         "peak_rss_mb": rss.whole_run(),
@@ -358,7 +382,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         )?;
         writeln!(
             out,
-            "text query         {text}  (embed alone: p50 {:.3} ms, threads {query_threads}; {} queries; ef {})",
+            "hybrid text query  {text}  (embed alone: p50 {:.3} ms, threads {query_threads}; {} queries; ef {})",
             embed.p50_ms,
             text_queries.len(),
             params.ef_search_text
@@ -373,10 +397,16 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         for point in &filtered {
             writeln!(
                 out,
-                "filtered {:>7}   walk {:.3} ms (recall@10 {:.4}), flat {:.3} ms; engine: {}",
-                point.matching, point.walk_ms, point.walk_recall, point.flat_ms, point.engine
+                "filtered {:>7}   walk {:.3} ms (recall@10 {:.4}), flat {:.3} ms; engine: {}, {}",
+                point.matching,
+                point.walk_ms,
+                point.walk_recall,
+                point.flat_ms,
+                point.engine,
+                point.engine_latency
             )?;
         }
+        writeln!(out, "{words}")?;
         for (ef, t, i) in &sweep {
             writeln!(
                 out,
