@@ -23,7 +23,12 @@ pub struct FilterEdit {
 impl App {
     /// Opens the filter line on the filter in force, if any.
     pub(super) fn open_filter(&mut self) {
+        // The filter is checked against the catalog's fields, which are known once it is open.
         if !matches!(self.phase, Phase::Ready(_)) {
+            self.say(
+                "the filter line opens once the catalog is ready".into(),
+                false,
+            );
             return;
         }
         let mut line = LineEditor::default();

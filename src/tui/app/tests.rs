@@ -172,6 +172,17 @@ fn typing_before_the_index_is_ready_is_searched_when_it_is() {
 }
 
 #[test]
+fn the_filter_line_before_the_catalog_is_ready_says_why_it_does_not_open() {
+    let mut app = test_support::app(80, 24, Instant::now());
+    command(&mut app, Command::Filter);
+    assert!(app.filter_edit().is_none());
+    assert_eq!(
+        app.flash().map(|f| f.text.as_str()),
+        Some("the filter line opens once the catalog is ready")
+    );
+}
+
+#[test]
 fn pivot_back_and_typing_after_a_pivot_make_a_trail() {
     let (mut app, mut engine) = ready_app();
     type_text(&mut app, "running shoe");
