@@ -353,6 +353,9 @@ impl LexicalQuery<'_> {
     }
 }
 
+/// The indexing thread's memory budget: room for 1M products in few segments.
+const WRITER_MEMORY: usize = 512_000_000;
+
 /// Indexes every product of `catalog` into `index` (empty, with [`Fields::schema`]).
 fn fill(
     index: &Index,
@@ -361,21 +364,26 @@ fn fill(
 ) -> tantivy::Result<()> {
     register_analyzers(index);
     let fields = Fields::of(&index.schema())?;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(4);
-    let mut writer =
-        index.writer_with_num_threads::<TantivyDocument>(threads, threads * 64_000_000)?;
+    // One indexing thread: when a write fails (a full disk), tantivy's commit returns at the
+    // first failed worker and leaves any other worker running detached, still writing files into
+    // a directory the caller is about to remove. One thread is joined before commit returns.
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
     writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
     let total = catalog.len();
-    for (position, product) in catalog.products.iter().enumerate() {
-        writer.add_document(fields.document(position, product))?;
-        if position % 4096 == 0 {
-            progress(position, total);
+    let added = (|| {
+        for (position, product) in catalog.products.iter().enumerate() {
+            writer.add_document(fields.document(position, product))?;
+            if position % 4096 == 0 {
+                progress(position, total);
+            }
         }
-    }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
+        writer.commit().map(drop)
+    })();
+    // Every thread of the writer is joined before returning, on failure too: dropping a writer
+    // leaves its segment updater running, and a file it writes after the caller removed the
+    // directory would be left behind.
+    let joined = writer.wait_merging_threads();
+    added.and(joined)?;
     progress(total, total);
     Ok(())
 }
