@@ -93,7 +93,18 @@ impl<'a> Admit<'a> {
     pub fn count(&self, len: usize) -> usize {
         match self.mask {
             None => len.saturating_sub(self.excluded.len()),
-            Some(_) => (0..len).filter(|&n| self.admits(n as u32)).count(),
+            // Counted over the mask without a branch per node (a half-admitting mask would
+            // mispredict every other one), then less the excluded it admits.
+            Some(mask) => {
+                let mask = &mask[..len.min(mask.len())];
+                let in_mask = mask.iter().map(|&a| usize::from(a)).sum::<usize>();
+                let excluded_in_mask = self
+                    .excluded
+                    .iter()
+                    .filter(|&&e| mask.get(e as usize) == Some(&true))
+                    .count();
+                in_mask - excluded_in_mask
+            }
         }
     }
 }
@@ -143,15 +154,21 @@ impl Ord for Worst {
 /// Orders a max-heap so that the best hit is on top.
 pub(crate) type Best = std::cmp::Reverse<Worst>;
 
-/// Below this many admitted nodes, a filtered search scores each of them instead of walking the
-/// graph: the walk must pass many nodes it may not return to find each one it may, while
-/// scoring costs about 0.17 µs a node (1.7 ms for 10,000). `lookalike bench` measures both
-/// (README, "Filters").
-pub const FLAT_SEARCH_CUTOFF: usize = 10_000;
+/// Below this many admitted nodes of `nodes`, a filtered search scores each of them instead of
+/// walking the graph. Scoring costs about 0.17 µs a node, so it grows with the number admitted;
+/// the walk must pass many nodes it may not return to find each one it may, so its cost grows as
+/// the admitted share shrinks, about 0.55 ms over the share. The two meet at
+/// √(0.55 ms / 0.17 µs × nodes): about 5,700 at 10k nodes, 18,000 at 100k, 57,000 at 1M.
+/// `lookalike bench` measures both (README, "Filters").
+pub fn flat_search_cutoff(nodes: usize) -> usize {
+    const WALK_MS_OVER_SHARE: f64 = 0.55;
+    const FLAT_MS_PER_NODE: f64 = 0.17e-3;
+    (WALK_MS_OVER_SHARE / FLAT_MS_PER_NODE * nodes as f64).sqrt() as usize
+}
 
 /// The `k` nodes best for `query` that `admit` admits, best first: by walking `graph` with
 /// `ef` candidates, or by scoring each admitted node when `method` is exact, when a mask admits
-/// fewer than [`FLAT_SEARCH_CUTOFF`], or when the walk found fewer than min(k, admitted). With the
+/// fewer than [`flat_search_cutoff`], or when the walk found fewer than min(k, admitted). With the
 /// method that answered.
 #[allow(clippy::too_many_arguments)]
 pub fn nearest(
@@ -165,7 +182,8 @@ pub fn nearest(
     scratch: &mut Scratch,
 ) -> (Vec<Hit>, Method) {
     let admitted = admit.count(vectors.len());
-    let walk = method == Method::Hnsw && (admit.mask.is_none() || admitted >= FLAT_SEARCH_CUTOFF);
+    let walk = method == Method::Hnsw
+        && (admit.mask.is_none() || admitted >= flat_search_cutoff(vectors.len()));
     if walk {
         let hits = graph.search(vectors, query, k, ef, admit, scratch);
         if hits.len() >= k.min(admitted) {

@@ -323,12 +323,27 @@ fn a_filtered_search_returns_as_many_admitted_nodes_as_there_are_at_any_selectiv
             );
             assert_eq!(hits.len(), expected, "1 in {every}");
             assert!(hits.iter().all(|h| admit.admits(h.index)), "1 in {every}");
-            assert_eq!(method == Method::Exact, admitted < FLAT_SEARCH_CUTOFF);
+            assert_eq!(method == Method::Exact, admitted < flat_search_cutoff(n));
         }
         assert!(
             total / 50.0 >= 0.9,
             "1 in {every}: recall@10 {}",
             total / 50.0
         );
+    }
+}
+
+#[test]
+fn an_admit_counts_what_it_admits() {
+    let mask: Vec<bool> = (0..1000).map(|i| i % 3 != 0).collect();
+    for excluded in [&[][..], &[0, 1, 2, 999][..]] {
+        let admit = Admit {
+            mask: Some(&mask),
+            excluded,
+        };
+        for len in [0, 1, 500, 1000] {
+            let admitted = (0..len as u32).filter(|&n| admit.admits(n)).count();
+            assert_eq!(admit.count(len), admitted, "{excluded:?} of {len}");
+        }
     }
 }

@@ -379,3 +379,20 @@ fn signals_and_ctrl_z_hand_the_terminal_back_with_the_reason() {
         "a signal is not a quit: the caller decides"
     );
 }
+
+#[test]
+fn the_filter_line_marks_an_error_then_shows_the_filter_and_the_ratio() {
+    let mut h = Harness::start(120, 40);
+    h.type_text("mug");
+    h.key(KeyCode::Char('f'), KeyModifiers::CONTROL);
+    h.type_text("price < cheap");
+    snapshot!("filter_error_120x40", h.screen());
+    for _ in 0.."cheap".len() {
+        h.press(KeyCode::Backspace);
+    }
+    h.type_text("20");
+    h.press(KeyCode::Enter);
+    h.key(KeyCode::Up, KeyModifiers::ALT);
+    snapshot!("filter_applied_ratio_120x40", h.screen());
+    assert_eq!(h.app.filter(), Some("price < 20"));
+}

@@ -5,11 +5,11 @@ use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::stats::Percentiles;
-use crate::index::{self, Admit, FLAT_SEARCH_CUTOFF, Hit, Method, Scratch, exact, recall};
+use crate::index::{self, Admit, Hit, Method, Scratch, exact, recall};
 use crate::search::Corpus;
 
 /// Shares of the catalog a filter matches, in thousandths.
-const PERMILLE: [u64; 6] = [500, 100, 20, 5, 2, 1];
+const PERMILLE: [u64; 8] = [500, 300, 200, 100, 20, 5, 2, 1];
 
 /// One share: how many match, each way's mean time per query, and the walk's recall@10.
 #[derive(Debug, Clone, Copy, serde::Serialize)]
@@ -18,7 +18,7 @@ pub struct FilteredPoint {
     pub walk_ms: f64,
     pub flat_ms: f64,
     pub walk_recall: f64,
-    /// How the engine answers such a filter: `walk` from [`FLAT_SEARCH_CUTOFF`] matches up, else `flat`.
+    /// How the engine answers such a filter: `walk` from [`index::flat_search_cutoff`] matches up, else `flat`.
     pub engine: &'static str,
     /// Each query as the engine answers it (walk or flat, with its fallback).
     pub engine_latency: Percentiles,
@@ -82,7 +82,7 @@ pub fn measure(corpus: &Corpus, queries: &[Vec<f32>]) -> Vec<FilteredPoint> {
                 walk_ms: mean_ms(&walk_latency),
                 flat_ms: mean_ms(&flat_latency),
                 walk_recall: total / walked.len().max(1) as f64,
-                engine: if matching >= FLAT_SEARCH_CUTOFF {
+                engine: if matching >= index::flat_search_cutoff(n) {
                     "walk"
                 } else {
                     "flat"
