@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use lookalike::catalog::{Catalog, Format, LoadOptions, Product};
 use lookalike::filter::{Facets, Filter, FilterError, Schema, parse_expr};
-use lookalike::index::{Scratch, Vectors};
+use lookalike::index::{Admit, Scratch, Vectors};
 use lookalike::search::cache;
 use lookalike::store::{self, Kind, Stamp};
 
@@ -61,7 +61,14 @@ pub fn check_cache(input: &[u8]) {
             // A graph that passed its checks is safe to search, whatever its links.
             assert_eq!(graph.len(), nodes);
             let vectors = Vectors::from_flat(4, (0..nodes * 4).map(|i| i as f32).collect());
-            let hits = graph.search(&vectors, &[1.0; 4], 10, 16, None, &mut Scratch::default());
+            let hits = graph.search(
+                &vectors,
+                &[1.0; 4],
+                10,
+                16,
+                Admit::ALL,
+                &mut Scratch::default(),
+            );
             assert!(hits.len() <= nodes.min(10));
         }
     } else if let Ok(Some(cached)) = cache::read_vectors(&path, MODEL, 4) {
