@@ -18,7 +18,7 @@ pub struct FilteredPoint {
     pub walk_ms: f64,
     pub flat_ms: f64,
     pub walk_recall: f64,
-    /// How the engine answers such a filter: `walk` from [`index::flat_search_cutoff`] matches up, else `flat`.
+    /// How the engine answered such a filter: `walk` from [`index::flat_search_cutoff`] matches up, else `flat`.
     pub engine: &'static str,
     /// Each query as the engine answers it (walk or flat, with its fallback).
     pub engine_latency: Percentiles,
@@ -62,8 +62,9 @@ pub fn measure(corpus: &Corpus, queries: &[Vec<f32>]) -> Vec<FilteredPoint> {
                     .search(&corpus.vectors, q, 10, ef, admit, &mut scratch)
             });
             let (flat_latency, flat) = timed(&mut |q| exact::search(&corpus.vectors, q, 10, admit));
+            let mut engine_method = Method::Hnsw;
             let (mut engine_latency, _) = timed(&mut |q| {
-                index::nearest(
+                let (hits, method) = index::nearest(
                     &corpus.graph,
                     &corpus.vectors,
                     q,
@@ -72,20 +73,19 @@ pub fn measure(corpus: &Corpus, queries: &[Vec<f32>]) -> Vec<FilteredPoint> {
                     ef,
                     admit,
                     &mut scratch,
-                )
-                .0
+                );
+                engine_method = method;
+                hits
             });
             let total: f64 = walked.iter().zip(&flat).map(|(w, f)| recall(w, f)).sum();
-            let matching = mask.iter().filter(|a| **a).count();
             FilteredPoint {
-                matching,
+                matching: admit.count(n),
                 walk_ms: mean_ms(&walk_latency),
                 flat_ms: mean_ms(&flat_latency),
                 walk_recall: total / walked.len().max(1) as f64,
-                engine: if matching >= index::flat_search_cutoff(n) {
-                    "walk"
-                } else {
-                    "flat"
+                engine: match engine_method {
+                    Method::Hnsw => "walk",
+                    Method::Exact => "flat",
                 },
                 engine_latency: Percentiles::of(&mut engine_latency),
             }
