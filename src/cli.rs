@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::catalog::Format;
-use crate::search::{DEFAULT_SEMANTIC_RATIO, Mode};
+use crate::search::{DEFAULT_SEMANTIC_RATIO, Mode, Steering};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -157,7 +157,13 @@ pub struct SearchArgs {
 pub struct SimilarArgs {
     #[command(flatten)]
     pub results: ResultArgs,
-    /// Id of the product to find look-alikes of
-    #[arg(long)]
-    pub id: String,
+    /// Id of a product to find look-alikes of; repeat it for products like all of them
+    #[arg(long, required = true, value_name = "ID")]
+    pub id: Vec<String>,
+    /// Id of a product the results should be unlike; may be repeated
+    #[arg(long = "not", value_name = "ID")]
+    pub not: Vec<String>,
+    /// How several examples are combined (README, "Steering by examples")
+    #[arg(long, value_enum, default_value_t = Steering::default())]
+    pub strategy: Steering,
 }

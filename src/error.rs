@@ -54,6 +54,15 @@ pub fn list_rows(rows: &[RowError]) -> String {
     out
 }
 
+/// `no product with id "A"`, or `no products with ids "A", "B"`.
+fn unknown_ids(ids: &[String]) -> String {
+    let quoted: Vec<String> = ids.iter().map(|id| format!("{id:?}")).collect();
+    match quoted.as_slice() {
+        [one] => format!("no product with id {one}"),
+        many => format!("no products with ids {}", many.join(", ")),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -78,8 +87,9 @@ pub enum Error {
     Config { path: PathBuf, message: String },
     #[error("{0}")]
     Usage(String),
-    #[error("no product with id {id:?} in {catalog}")]
-    UnknownId { id: String, catalog: String },
+    /// Ids asked for that the catalog does not have, each named.
+    #[error("{} in {catalog}", unknown_ids(ids))]
+    UnknownIds { ids: Vec<String>, catalog: String },
     /// A filter expression that does not parse, or names what the catalog does not have.
     #[error("filter `{text}`: {error}")]
     Filter {
@@ -146,7 +156,7 @@ impl Error {
                 | Self::EmptyCatalog { .. }
                 | Self::Config { .. }
                 | Self::Usage(_)
-                | Self::UnknownId { .. }
+                | Self::UnknownIds { .. }
                 | Self::Filter { .. }
         )
     }

@@ -154,6 +154,65 @@ fn similar_leaves_the_product_out_and_exact_agrees() {
 }
 
 #[test]
+fn similar_steers_by_several_examples_and_names_each_unknown_id() {
+    let cache = tempfile::tempdir().unwrap();
+    let examples = ["KD-1001", "KD-1002", "CT-1021"];
+    let steer = |extra: &[&str]| {
+        let mut args = vec![
+            "--id",
+            examples[0],
+            "--id",
+            examples[1],
+            "--not",
+            examples[2],
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let out = run_bundled(cache.path(), "similar", &args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_str::<serde_json::Value>(stdout(&out).trim()).unwrap()
+    };
+    for answer in [steer(&[]), steer(&["--strategy", "best-score"])] {
+        assert_eq!(
+            answer["positive"],
+            serde_json::json!(["KD-1001", "KD-1002"])
+        );
+        assert_eq!(answer["negative"], serde_json::json!(["CT-1021"]));
+        assert!(answer.get("id").is_none());
+        let results = answer["results"].as_array().unwrap();
+        assert_eq!(results.len(), 10);
+        assert!(
+            results
+                .iter()
+                .all(|r| !examples.contains(&r["id"].as_str().unwrap())),
+            "{answer}"
+        );
+    }
+    let out = run_bundled(
+        cache.path(),
+        "similar",
+        &["--id", "KD-1001", "--id", "NOPE-1", "--not", "NOPE-2"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no products with ids \"NOPE-1\", \"NOPE-2\""),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_bundled(
+        cache.path(),
+        "similar",
+        &["--id", "KD-1001", "--not", "KD-1001"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("both --id and --not"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn human_output_is_an_aligned_table() {
     let cache = tempfile::tempdir().unwrap();
     let out = run_bundled(cache.path(), "search", &["--top-k", "4", "desk", "lamp"]);

@@ -10,7 +10,9 @@ use lookalike::config::Settings;
 use lookalike::embed::bulk::Batching;
 use lookalike::embed::{Embedder, OnnxEmbedder, Threads};
 use lookalike::index::{Hit, Method, recall};
-use lookalike::search::{Answer, Engine, Found, Mode, OpenOptions, SearchRequest, open};
+use lookalike::search::{
+    Answer, Engine, Examples, Found, Input, Mode, OpenOptions, SearchRequest, Steering, open,
+};
 
 fn bundled_options(cache: Option<&Path>) -> OpenOptions {
     OpenOptions {
@@ -443,4 +445,123 @@ fn a_filtered_search_returns_min_k_matching_products_at_any_selectivity() {
                 .all(|h| expected(engine.corpus.product(h)) && h.index as usize != like)
         );
     }
+}
+
+/// One steering task on the bundled catalog: two products of a category, and the product of
+/// another category nearest to them, as the one to be unlike.
+struct SteerTask {
+    positive: [usize; 2],
+    negative: usize,
+}
+
+/// Pairs of products in each category, in catalog order, each with its hardest outsider.
+fn steer_tasks(engine: &Engine) -> Vec<SteerTask> {
+    let corpus = &engine.corpus;
+    let products = &corpus.catalog.products;
+    let mut categories: Vec<&str> = products.iter().map(|p| p.category.as_str()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let mut tasks = Vec::new();
+    for category in categories {
+        let members: Vec<usize> = (0..products.len())
+            .filter(|&p| products[p].category == category)
+            .collect();
+        for pair in members.chunks_exact(2) {
+            let mean: Vec<f32> = corpus
+                .vectors
+                .row(pair[0])
+                .iter()
+                .zip(corpus.vectors.row(pair[1]))
+                .map(|(a, b)| a + b)
+                .collect();
+            let negative = (0..products.len())
+                .filter(|&p| products[p].category != category)
+                .max_by(|&a, &b| {
+                    let score = |p: usize| lookalike::index::dot(&mean, corpus.vectors.row(p));
+                    score(a).total_cmp(&score(b))
+                })
+                .unwrap();
+            tasks.push(SteerTask {
+                positive: [pair[0], pair[1]],
+                negative,
+            });
+        }
+    }
+    tasks
+}
+
+/// Mean share of the top 10 in the positives' category, and in the negative's.
+fn steer_quality(
+    engine: &mut Engine,
+    tasks: &[SteerTask],
+    strategy: Steering,
+    with_negative: bool,
+) -> (f64, f64) {
+    let (mut like, mut unlike) = (0.0, 0.0);
+    for task in tasks {
+        let negative = if with_negative {
+            vec![task.negative]
+        } else {
+            Vec::new()
+        };
+        let request = SearchRequest {
+            input: Input::Like(Examples {
+                positive: task.positive.to_vec(),
+                negative,
+                strategy,
+            }),
+            ..SearchRequest::like(0, 10)
+        };
+        let answer = engine.search(&request).unwrap();
+        let products = &engine.corpus.catalog.products;
+        let share = |category: &str| {
+            answer
+                .hits
+                .iter()
+                .filter(|h| products[h.index as usize].category == category)
+                .count() as f64
+                / 10.0
+        };
+        like += share(&products[task.positive[0]].category);
+        unlike += share(&products[task.negative].category);
+        assert!(answer.hits.iter().all(|h| {
+            let p = h.index as usize;
+            !(task.positive.contains(&p) || with_negative && p == task.negative)
+        }));
+    }
+    (like / tasks.len() as f64, unlike / tasks.len() as f64)
+}
+
+/// Steering on two products of a category and away from the nearest product of another: a
+/// negative lowers the share of its own category, and the default strategy does at least as
+/// well as the other with positives only (share of their category) and with the negative (that
+/// share less the negative's). Run with --nocapture for the table (README, "Steering by examples").
+#[test]
+fn steering_by_examples_keeps_to_the_positives_and_away_from_the_negative() {
+    let mut engine = bundled();
+    let tasks = steer_tasks(&engine);
+    let mut measured = Vec::new();
+    for strategy in [Steering::AverageVector, Steering::BestScore] {
+        let (like_alone, unlike_alone) = steer_quality(&mut engine, &tasks, strategy, false);
+        let (like, unlike) = steer_quality(&mut engine, &tasks, strategy, true);
+        eprintln!(
+            "{strategy}: {} tasks; positives only: {like_alone:.3} in their category, {unlike_alone:.3} in the negative's; with the negative: {like:.3}, {unlike:.3}",
+            tasks.len()
+        );
+        assert!(
+            unlike < unlike_alone,
+            "{strategy}: {unlike} vs {unlike_alone}"
+        );
+        measured.push((strategy, like_alone, like - unlike));
+    }
+    let default = measured
+        .iter()
+        .find(|m| m.0 == Steering::default())
+        .unwrap();
+    assert!(
+        measured
+            .iter()
+            .all(|m| default.1 >= m.1 && default.2 >= m.2),
+        "{measured:?}"
+    );
 }

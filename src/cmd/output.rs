@@ -22,10 +22,14 @@ struct JsonHit<'a> {
     matched: &'a [String],
 }
 
-/// What an answer was for: a text query, or a product id.
+/// What an answer was for: a text query, a product id, or products to be like and unlike.
 pub enum Subject<'a> {
     Query(&'a str),
     Id(&'a str),
+    Examples {
+        positive: &'a [String],
+        negative: &'a [String],
+    },
 }
 
 #[derive(Serialize)]
@@ -34,6 +38,10 @@ struct JsonAnswer<'a> {
     query: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    positive: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    negative: Option<&'a [String]>,
     results: Vec<JsonHit<'a>>,
 }
 
@@ -48,9 +56,10 @@ pub fn write_json(
     subject: &Subject,
     answer: &Answer,
 ) -> std::io::Result<()> {
-    let (query, id) = match subject {
-        Subject::Query(q) => (Some(*q), None),
-        Subject::Id(i) => (None, Some(*i)),
+    let (query, id, positive, negative) = match subject {
+        Subject::Query(q) => (Some(*q), None, None, None),
+        Subject::Id(i) => (None, Some(*i), None, None),
+        Subject::Examples { positive, negative } => (None, None, Some(*positive), Some(*negative)),
     };
     let results = answer
         .hits
@@ -69,7 +78,16 @@ pub fn write_json(
             }
         })
         .collect();
-    serde_json::to_writer(&mut *out, &JsonAnswer { query, id, results })?;
+    serde_json::to_writer(
+        &mut *out,
+        &JsonAnswer {
+            query,
+            id,
+            positive,
+            negative,
+            results,
+        },
+    )?;
     writeln!(out)
 }
 

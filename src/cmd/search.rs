@@ -10,7 +10,7 @@ use crate::embed::MAX_TOKENS;
 use crate::embed::bulk::Batching;
 use crate::error::{Error, Result};
 use crate::index::Method;
-use crate::search::{Answer, Engine, Input, Mode, SearchRequest, open};
+use crate::search::{Answer, Engine, Examples, Input, Mode, SearchRequest, open};
 
 fn open_engine(ctx: &Context) -> Result<Engine> {
     let options = ctx.open_options(Batching::LengthGrouped)?;
@@ -143,18 +143,45 @@ pub fn search(ctx: &Context, args: &SearchArgs, out: &mut dyn Write) -> Result<(
     )
 }
 
+/// The catalog positions of `ids`, in order and each once; every id the catalog lacks is named.
+fn positions(engine: &Engine, ids: &[String]) -> Result<Vec<usize>> {
+    let catalog = &engine.corpus.catalog;
+    let mut unknown = Vec::new();
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        match catalog.position(id) {
+            Some(p) if !found.contains(&p) => found.push(p),
+            None if !unknown.contains(id) => unknown.push(id.clone()),
+            Some(_) | None => {}
+        }
+    }
+    if unknown.is_empty() {
+        Ok(found)
+    } else {
+        Err(Error::UnknownIds {
+            ids: unknown,
+            catalog: catalog.path.display().to_string(),
+        })
+    }
+}
+
 pub fn similar(ctx: &Context, args: &SimilarArgs, out: &mut dyn Write) -> Result<()> {
     let mut engine = open_engine(ctx)?;
-    let position = engine
-        .corpus
-        .catalog
-        .position(&args.id)
-        .ok_or_else(|| Error::UnknownId {
-            id: args.id.clone(),
-            catalog: engine.corpus.catalog.path.display().to_string(),
-        })?;
+    let all: Vec<String> = args.id.iter().chain(&args.not).cloned().collect();
+    positions(&engine, &all)?;
+    let positive = positions(&engine, &args.id)?;
+    let negative = positions(&engine, &args.not)?;
+    if let Some(both) = args.id.iter().find(|id| args.not.contains(id)) {
+        return Err(Error::Usage(format!(
+            "{both:?} is given with both --id and --not; expected each product on one side"
+        )));
+    }
     let request = SearchRequest {
-        input: Input::Like(vec![position]),
+        input: Input::Like(Examples {
+            positive,
+            negative,
+            strategy: args.strategy,
+        }),
         mode: Mode::Semantic,
         semantic_ratio: 1.0,
         filter: args.results.filter.clone(),
@@ -162,12 +189,12 @@ pub fn similar(ctx: &Context, args: &SimilarArgs, out: &mut dyn Write) -> Result
         method: method(&args.results),
     };
     let answer = engine.search(&request)?;
-    print(
-        ctx,
-        &engine,
-        out,
-        &args.results,
-        &Subject::Id(&args.id),
-        &answer,
-    )
+    let subject = match (args.id.as_slice(), args.not.is_empty()) {
+        ([id], true) => Subject::Id(id),
+        _ => Subject::Examples {
+            positive: &args.id,
+            negative: &args.not,
+        },
+    };
+    print(ctx, &engine, out, &args.results, &subject, &answer)
 }

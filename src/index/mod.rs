@@ -17,6 +17,7 @@ use std::cmp::Ordering;
 
 pub use build::build;
 pub use graph::Graph;
+pub use simd::dot;
 pub use vectors::Vectors;
 pub use walk::Scratch;
 
@@ -193,7 +194,8 @@ pub fn nearest(
     (exact::search(vectors, query, k, admit), Method::Exact)
 }
 
-fn sorted(mut hits: Vec<Hit>) -> Vec<Hit> {
+/// `hits` best first, equal scores by position.
+pub(crate) fn sorted(mut hits: Vec<Hit>) -> Vec<Hit> {
     hits.sort_by(|a, b| a.rank_cmp(*b));
     hits
 }

@@ -6,6 +6,7 @@ mod fusion;
 mod notice;
 mod open;
 mod request;
+mod steering;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -15,7 +16,9 @@ pub use open::{
     CHECKPOINT_EVERY, OpenOptions, OpenReport, Progress, Stage, open, open_corpus,
     open_corpus_with_model,
 };
-pub use request::{Answer, DEFAULT_SEMANTIC_RATIO, Found, FoundBy, Input, Mode, SearchRequest};
+pub use request::{
+    Answer, DEFAULT_SEMANTIC_RATIO, Examples, Found, FoundBy, Input, Mode, SearchRequest, Steering,
+};
 
 use crate::catalog::{Catalog, Product};
 use crate::embed::{Embedder, MAX_TOKENS};
@@ -130,17 +133,8 @@ impl Corpus {
     ) -> Result<(Vec<Found>, Method)> {
         let k = request.k;
         match &request.input {
-            Input::Like(positions) => {
-                let (like, excluded) = self.like(positions)?;
-                let (hits, method) = self.nearest(
-                    &like,
-                    k,
-                    request.method,
-                    self.params.ef_search,
-                    allowed,
-                    &excluded,
-                    scratch,
-                );
+            Input::Like(examples) => {
+                let (hits, method) = self.steer(examples, k, request.method, allowed, scratch)?;
                 let found = hits.into_iter().map(|h| Found {
                     index: h.index,
                     score: h.score,
@@ -207,30 +201,67 @@ impl Corpus {
         }
     }
 
-    /// The unit vector that stands for the products at `positions` (their mean, normalised),
-    /// and the positions as nodes to leave out.
-    fn like(&self, positions: &[usize]) -> Result<(Vec<f32>, Vec<u32>)> {
-        let mut sum = vec![0.0f32; self.vectors.dim()];
-        let mut excluded = Vec::with_capacity(positions.len());
-        for &position in positions {
-            if position >= self.vectors.len() {
-                return Err(Error::Usage(format!(
-                    "no product at position {position} of {}",
-                    self.vectors.len()
-                )));
-            }
-            for (s, v) in sum.iter_mut().zip(self.vectors.row(position)) {
-                *s += v;
-            }
-            excluded.push(position as u32);
+    /// The `k` products most like `examples`' positives and least like their negatives, by
+    /// their strategy; never one of the examples.
+    fn steer(
+        &self,
+        examples: &Examples,
+        k: usize,
+        method: Method,
+        allowed: Option<&Allowed>,
+        scratch: &mut Scratch,
+    ) -> Result<(Vec<Hit>, Method)> {
+        let rows = |positions: &[usize]| -> Result<Vec<&[f32]>> {
+            positions
+                .iter()
+                .map(|&p| {
+                    (p < self.vectors.len())
+                        .then(|| self.vectors.row(p))
+                        .ok_or_else(|| {
+                            Error::Usage(format!(
+                                "no product at position {p} of {}",
+                                self.vectors.len()
+                            ))
+                        })
+                })
+                .collect()
+        };
+        let positive = rows(&examples.positive)?;
+        let negative = rows(&examples.negative)?;
+        if positive.is_empty() {
+            return Err(Error::Usage(
+                "no product to find look-alikes of; expected at least one".into(),
+            ));
         }
-        let norm = sum.iter().map(|v| v * v).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            for v in &mut sum {
-                *v /= norm;
+        let excluded: Vec<u32> = examples
+            .positive
+            .iter()
+            .chain(&examples.negative)
+            .map(|&p| p as u32)
+            .collect();
+        let ef = self.params.ef_search;
+        match examples.strategy {
+            Steering::AverageVector => {
+                let query = steering::average_vector(&positive, &negative);
+                Ok(self.nearest(&query, k, method, ef, allowed, &excluded, scratch))
+            }
+            Steering::BestScore => {
+                // Candidates: each positive's own neighbours; each is then scored against all examples.
+                let depth = k.max(FUSION_DEPTH);
+                let mut candidates = Vec::new();
+                let mut method_used = method;
+                for row in &positive {
+                    let (hits, used) =
+                        self.nearest(row, depth, method, ef, allowed, &excluded, scratch);
+                    candidates.extend(hits.into_iter().map(|h| h.index));
+                    if used == Method::Exact {
+                        method_used = Method::Exact;
+                    }
+                }
+                let hits = steering::best_score(&self.vectors, candidates, &positive, &negative, k);
+                Ok((hits, method_used))
             }
         }
-        Ok((sum, excluded))
     }
 
     pub fn product(&self, hit: &Found) -> &Product {

@@ -31,8 +31,46 @@ impl std::fmt::Display for Mode {
 pub enum Input {
     /// A typed query.
     Text(String),
-    /// The products at these catalog positions: results are like them, and never one of them.
-    Like(Vec<usize>),
+    /// Example products: results are like the positive ones, unlike the negative ones, and never one of them.
+    Like(Examples),
+}
+
+/// Products to steer by, as catalog positions, and how their pull is combined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Examples {
+    pub positive: Vec<usize>,
+    pub negative: Vec<usize>,
+    pub strategy: Steering,
+}
+
+impl Examples {
+    /// Products like the one at `position`.
+    pub fn one(position: usize) -> Self {
+        Self {
+            positive: vec![position],
+            negative: Vec::new(),
+            strategy: Steering::default(),
+        }
+    }
+}
+
+/// How several examples become one ranking, named as in Qdrant's `recommend` query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Steering {
+    /// One query vector, 2·mean(positives) − mean(negatives), searched in the index.
+    #[default]
+    AverageVector,
+    /// Each product's best cosine with a positive, below every product nearer a negative than any positive.
+    BestScore,
+}
+
+impl std::fmt::Display for Steering {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::AverageVector => "average-vector",
+            Self::BestScore => "best-score",
+        })
+    }
 }
 
 /// One search, as the command line and the interactive app ask it of the engine.
@@ -65,7 +103,7 @@ impl SearchRequest {
     /// Products like the product at `position`, with no filter, on the index.
     pub fn like(position: usize, k: usize) -> Self {
         Self {
-            input: Input::Like(vec![position]),
+            input: Input::Like(Examples::one(position)),
             mode: Mode::Semantic,
             semantic_ratio: 1.0,
             filter: None,

@@ -1,5 +1,5 @@
-//! Filtered search against brute force: random filters over random small catalogs give exactly
-//! the matching products, ranked as scoring every matching vector ranks them.
+//! Searches against brute force: random filters over random small catalogs give exactly the
+//! matching products, ranked as scoring every matching vector ranks them; steering never returns an example.
 
 use std::path::{Path, PathBuf};
 
@@ -126,6 +126,42 @@ proptest! {
                     prop_assert!((hit.score - score).abs() < 1e-5, "{:?} vs {:?}", answer.hits, expected);
                 }
             }
+        }
+    }
+
+    /// Steering returns min(k, products that are not examples) products, none of them an
+    /// example, with either strategy, with and without a filter.
+    #[test]
+    fn examples_are_never_returned(
+        rows in rows(),
+        picks in proptest::collection::vec((any::<proptest::sample::Index>(), any::<bool>()), 1..6),
+        k in 1usize..70,
+        filtered in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = corpus(dir.path(), &rows);
+        let (mut positive, mut negative) = (Vec::new(), Vec::new());
+        for (pick, is_positive) in picks {
+            let p = pick.index(rows.len());
+            if !positive.contains(&p) && !negative.contains(&p) {
+                if is_positive || positive.is_empty() { positive.push(p) } else { negative.push(p) }
+            }
+        }
+        let filter = filtered.then(|| "category != Toys".to_string());
+        let allowed = filter.as_deref().map(|f| corpus.allowed(f).unwrap());
+        let examples: Vec<usize> = positive.iter().chain(&negative).copied().collect();
+        let eligible = (0..rows.len())
+            .filter(|p| !examples.contains(p) && (!filtered || rows[*p].0 != 2))
+            .count();
+        for strategy in [Steering::AverageVector, Steering::BestScore] {
+            let request = SearchRequest {
+                input: Input::Like(Examples { positive: positive.clone(), negative: negative.clone(), strategy }),
+                filter: filter.clone(),
+                ..SearchRequest::like(0, k)
+            };
+            let answer = corpus.answer(&request, None, allowed.as_ref(), &mut Scratch::default()).unwrap();
+            prop_assert!(answer.hits.iter().all(|h| !examples.contains(&(h.index as usize))));
+            prop_assert_eq!(answer.hits.len(), k.min(eligible), "{}", strategy);
         }
     }
 }
