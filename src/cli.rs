@@ -60,8 +60,10 @@ pub enum Command {
     Index,
     /// Products best for a text query, by meaning and words (see --mode)
     Search(SearchArgs),
-    /// Products like a given product (the product itself left out)
+    /// Products like given products and unlike others (the examples themselves left out)
     Similar(SimilarArgs),
+    /// Near-duplicate groups and miscategorised products, strongest first
+    Audit(AuditArgs),
     /// Measure embedding, indexing, start-up, latency and recall on a catalog, in one run
     Bench(BenchArgs),
     /// List the interactive app's key commands: their `[keys]` names, keys and what they do
@@ -151,6 +153,33 @@ pub struct SearchArgs {
     /// The query text
     #[arg(required_unless_present = "queries_file")]
     pub query: Vec<String>,
+}
+
+/// A number from 0 to 1: a cosine threshold or a share.
+fn unit_interval(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{text}` is not a number from 0 to 1")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Print one JSON object instead of two tables
+    #[arg(long)]
+    pub json: bool,
+    /// Entries in each list
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    pub top: u32,
+    /// Products are duplicates when their cosine is at least S
+    #[arg(long, value_name = "S", value_parser = unit_interval, default_value_t = crate::audit::DEFAULT_MIN_SCORE)]
+    pub min_score: f32,
+    /// A product is miscategorised when at least C of its neighbours' vote goes to another category
+    #[arg(long, value_name = "C", value_parser = unit_interval, default_value_t = crate::audit::DEFAULT_MIN_CONFIDENCE)]
+    pub min_confidence: f32,
+    /// Audit only the products matching EXPR (README, "Filters")
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
 }
 
 #[derive(Debug, Args)]

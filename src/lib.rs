@@ -7,10 +7,12 @@
 //! - [`index`]: the HNSW graph and the exact oracle; [`store`]: checked cache files, read through
 //!   [`mapped`] and written through [`atomic_file`].
 //! - [`safe_text`]: product text made harmless for terminals.
+//! - [`audit`]: near-duplicate groups and miscategorised products, from neighbours in the graph.
 //! - [`search`]: the engine (`catalog` + vectors + index + query embedder), opened with caches.
 //! - `cmd`: the CLI's subcommands; `tui`: the interactive app (feature `tui`).
 
 pub mod atomic_file;
+pub mod audit;
 pub mod catalog;
 pub mod cli;
 pub mod cmd;

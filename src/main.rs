@@ -19,6 +19,7 @@ fn run(cli: Cli) -> Result<()> {
         Some(Command::Index) => cmd::index::run(&ctx, &mut stdout),
         Some(Command::Search(args)) => cmd::search::search(&ctx, args, &mut stdout),
         Some(Command::Similar(args)) => cmd::search::similar(&ctx, args, &mut stdout),
+        Some(Command::Audit(args)) => cmd::audit::run(&ctx, args, &mut stdout),
         Some(Command::Keys) => cmd::keys::run(&ctx, &mut stdout),
         Some(Command::Bench(args)) => cmd::bench::run(&ctx, args, &mut stdout),
         Some(Command::GenCatalog(args)) => {

@@ -213,6 +213,103 @@ fn similar_steers_by_several_examples_and_names_each_unknown_id() {
 }
 
 #[test]
+fn audit_json_has_the_documented_shape_and_a_filter_narrows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (catalog, _) = common::planted_catalog(dir.path());
+    let catalog = catalog.to_str().unwrap();
+    let audit = |args: &[&str]| {
+        let mut all = vec!["audit", "--catalog", catalog];
+        all.extend_from_slice(args);
+        run(dir.path(), &all)
+    };
+    let out = audit(&["--json", "--top", "5"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let found: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let groups = found["duplicates"].as_array().unwrap();
+    assert_eq!(groups.len(), 5);
+    let scores: Vec<f64> = groups
+        .iter()
+        .map(|g| g["score"].as_f64().unwrap())
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]) && scores[4] >= 0.85,
+        "{scores:?}"
+    );
+    for group in groups {
+        assert!(group["ids"].as_array().unwrap().len() >= 2);
+        assert!(
+            group["differs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(serde_json::Value::is_string)
+        );
+    }
+    let wrong = found["miscategorised"].as_array().unwrap();
+    assert_eq!(wrong.len(), 5);
+    for entry in wrong {
+        assert_ne!(entry["category"], entry["suggested"]);
+        let confidence = entry["confidence"].as_f64().unwrap();
+        assert!((0.3..=1.0).contains(&confidence), "{entry}");
+        assert!(!entry["neighbours"].as_array().unwrap().is_empty());
+        assert!(entry["id"].is_string());
+    }
+    // Only kitchen products are audited, as members, suspects and evidence.
+    let out = audit(&[
+        "--json",
+        "--top",
+        "50",
+        "--min-score",
+        "0.7",
+        "--filter",
+        "category = \"Kitchen & Dining\"",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let found: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let ids: Vec<&str> = found["duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| {
+            g["ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i.as_str().unwrap())
+        })
+        .collect();
+    assert!(
+        ids.contains(&"KD-1006") && ids.contains(&"DUP-01"),
+        "{found}"
+    );
+    assert!(
+        ids.iter()
+            .all(|id| id.starts_with("KD-") || id.starts_with("DUP-")),
+        "{ids:?}"
+    );
+    assert!(
+        found["miscategorised"].as_array().unwrap().is_empty(),
+        "{found}"
+    );
+    let out = audit(&["--top", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Near-duplicate groups: 3\n#  score  id"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nMiscategorised products: 3\n#  confidence  margin  id"),
+        "{text}"
+    );
+    let out = audit(&["--filter", "colour = red"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("colour"), "{}", stderr(&out));
+    let out = audit(&["--min-score", "1.5"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn human_output_is_an_aligned_table() {
     let cache = tempfile::tempdir().unwrap();
     let out = run_bundled(cache.path(), "search", &["--top-k", "4", "desk", "lamp"]);

@@ -1,5 +1,6 @@
 //! The CLI's subcommands, one file each, and the context they share (dirs, settings, the catalog to open, the model).
 
+pub mod audit;
 pub mod bench;
 pub mod gen_catalog;
 pub mod index;

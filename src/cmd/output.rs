@@ -92,7 +92,7 @@ pub fn write_json(
 }
 
 /// Cuts display text to `width` characters, marking the cut with `…`.
-fn fit(text: &str, width: usize) -> String {
+pub fn fit(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         text.to_string()
     } else {
@@ -103,13 +103,13 @@ fn fit(text: &str, width: usize) -> String {
 }
 
 pub fn write_table(out: &mut dyn Write, corpus: &Corpus, answer: &Answer) -> std::io::Result<()> {
-    let rows: Vec<[String; 7]> = answer
+    let rows: Vec<Vec<String>> = answer
         .hits
         .iter()
         .enumerate()
         .map(|(i, hit)| {
             let p = corpus.product(hit);
-            [
+            vec![
                 (i + 1).to_string(),
                 format!("{:.3}", hit.score),
                 hit.found_by().map_or("", FoundBy::word).to_string(),
@@ -121,37 +121,42 @@ pub fn write_table(out: &mut dyn Write, corpus: &Corpus, answer: &Answer) -> std
         })
         .collect();
     let header = ["#", "score", "found by", "id", "title", "category", "price"];
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
+    write_aligned(out, &header, &rows, &[0, 1, 6])
+}
+
+/// A table: a header and rows of cells, each column as wide as its widest cell, the columns
+/// `right` names right-aligned (numbers) and the rest left-aligned, two spaces apart.
+pub fn write_aligned(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    right: &[usize],
+) -> std::io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        widths.resize(widths.len().max(row.len()), 0);
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: [&str; 7]| {
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
         let mut s = String::new();
-        for (i, cell) in cells.iter().enumerate() {
-            let pad = widths[i] - cell.chars().count();
-            // Numbers right-aligned, text left-aligned.
-            if matches!(i, 0 | 1 | 6) {
-                s.push_str(&" ".repeat(pad));
+        for (i, cell) in cells.enumerate() {
+            let pad = " ".repeat(widths[i] - cell.chars().count());
+            if right.contains(&i) {
+                s.push_str(&pad);
                 s.push_str(cell);
             } else {
                 s.push_str(cell);
-                s.push_str(&" ".repeat(pad));
+                s.push_str(&pad);
             }
             s.push_str("  ");
         }
         s.trim_end().to_string()
     };
-    writeln!(out, "{}", line(header))?;
-    for row in &rows {
-        writeln!(
-            out,
-            "{}",
-            line([
-                &row[0], &row[1], &row[2], &row[3], &row[4], &row[5], &row[6]
-            ])
-        )?;
+    writeln!(out, "{}", line(&mut header.iter().copied()))?;
+    for row in rows {
+        writeln!(out, "{}", line(&mut row.iter().map(String::as_str)))?;
     }
     Ok(())
 }

@@ -14,13 +14,38 @@ pub struct StderrProgress {
     quiet: bool,
 }
 
+/// A ticking bar on stderr when it is a terminal and not quiet.
+fn terminal_bar(quiet: bool) -> Option<ProgressBar> {
+    (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    })
+}
+
+/// The bar of a stage whose total is known: what, how far, how fast, how long still.
+fn counting_style() -> Result<ProgressStyle, indicatif::style::TemplateError> {
+    ProgressStyle::with_template(
+        "{spinner} {msg:<16} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})",
+    )
+    .map(|style| style.progress_chars("=> "))
+}
+
+/// A bar counting to `total` for one long step outside opening (the audit's pass); None when
+/// there is no terminal or quiet.
+pub fn counter(quiet: bool, message: &str, total: usize) -> Option<ProgressBar> {
+    let bar = terminal_bar(quiet)?;
+    if let Ok(style) = counting_style() {
+        bar.set_style(style);
+    }
+    bar.set_message(message.to_string());
+    bar.set_length(total as u64);
+    Some(bar)
+}
+
 impl StderrProgress {
     pub fn new(quiet: bool) -> Self {
-        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        });
+        let bar = terminal_bar(quiet);
         Self {
             bar,
             stage: None,
@@ -38,14 +63,12 @@ impl StderrProgress {
         if self.stage != Some(progress.stage) {
             self.stage = Some(progress.stage);
             let style = if progress.total > 0 {
-                ProgressStyle::with_template(
-                    "{spinner} {msg:<16} [{bar:30}] {pos}/{len} ({per_sec}, eta {eta})",
-                )
+                counting_style()
             } else {
                 ProgressStyle::with_template("{spinner} {msg}")
             };
             if let Ok(style) = style {
-                bar.set_style(style.progress_chars("=> "));
+                bar.set_style(style);
             }
             bar.set_message(progress.stage.to_string());
             bar.reset();

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::index::Method;
 use crate::search::{Answer, Engine, Examples, Input, Mode, SearchRequest, open};
 
-fn open_engine(ctx: &Context) -> Result<Engine> {
+pub(super) fn open_engine(ctx: &Context) -> Result<Engine> {
     let options = ctx.open_options(Batching::LengthGrouped)?;
     let files = ctx.model_files()?;
     let mut progress = StderrProgress::new(ctx.common.quiet);

@@ -183,15 +183,55 @@ pub fn nearest(
     scratch: &mut Scratch,
 ) -> (Vec<Hit>, Method) {
     let admitted = admit.count(vectors.len());
-    let walk = method == Method::Hnsw
-        && (admit.mask.is_none() || admitted >= flat_search_cutoff(vectors.len()));
-    if walk {
+    if walks(method, admit, admitted, vectors.len()) {
         let hits = graph.search(vectors, query, k, ef, admit, scratch);
         if hits.len() >= k.min(admitted) {
             return (hits, Method::Hnsw);
         }
     }
     (exact::search(vectors, query, k, admit), Method::Exact)
+}
+
+/// Whether a search of `method` that `admit` lets return `admitted` of `nodes` walks the graph.
+fn walks(method: Method, admit: Admit, admitted: usize, nodes: usize) -> bool {
+    method == Method::Hnsw && (admit.mask.is_none() || admitted >= flat_search_cutoff(nodes))
+}
+
+/// The `k` nodes nearest `node` that `mask` allows (all without one), never `node` itself, best
+/// first, as [`nearest`] finds them for its vector but walking layer 0 from the node itself:
+/// that is where its neighbours are, so no descent is needed. For a pass over every node
+/// (`lookalike audit`).
+pub fn neighbours_of(
+    graph: &Graph,
+    vectors: &Vectors,
+    node: u32,
+    k: usize,
+    ef: usize,
+    mask: Option<&[bool]>,
+    scratch: &mut Scratch,
+) -> Vec<Hit> {
+    let excluded = [node];
+    let admit = Admit {
+        mask,
+        excluded: &excluded,
+    };
+    let query = vectors.row(node as usize);
+    let admitted = admit.count(vectors.len());
+    if walks(Method::Hnsw, admit, admitted, vectors.len()) && !graph.is_empty() {
+        let entry = Hit {
+            index: node,
+            score: dot(query, query),
+        };
+        scratch.search_layer(graph, vectors, query, entry, 0, ef.max(k), |n| {
+            admit.admits(n)
+        });
+        let mut hits = sorted(scratch.take_results().collect());
+        hits.truncate(k);
+        if hits.len() >= k.min(admitted) {
+            return hits;
+        }
+    }
+    exact::search(vectors, query, k, admit)
 }
 
 /// `hits` best first, equal scores by position.

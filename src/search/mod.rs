@@ -53,6 +53,11 @@ impl Allowed {
     pub fn count(&self) -> usize {
         self.count
     }
+
+    /// Whether each product, by catalog position, matches.
+    pub fn mask(&self) -> &[bool] {
+        &self.mask
+    }
 }
 
 /// How many results each side hands to the fusion at least: products a little down one list
@@ -358,4 +363,4 @@ impl Engine {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -46,7 +46,7 @@ fn filters() -> impl Strategy<Value = String> {
 }
 
 fn corpus(dir: &Path, rows: &[(usize, Option<u8>, Vec<usize>)]) -> Corpus {
-    let lines: Vec<String> = rows
+    let products: Vec<serde_json::Value> = rows
         .iter()
         .enumerate()
         .map(|(i, (category, price, tags))| {
@@ -57,9 +57,15 @@ fn corpus(dir: &Path, rows: &[(usize, Option<u8>, Vec<usize>)]) -> Corpus {
                 "price": price.map(f64::from),
                 "tags": tags.iter().map(|t| TAGS[*t]).collect::<Vec<_>>(),
             })
-            .to_string()
         })
         .collect();
+    corpus_of(dir, &products)
+}
+
+/// A corpus of `products` written as JSON Lines into `dir`, embedded by the stand-in
+/// [`HashEmbedder`] (equal texts, equal vectors; others nearly orthogonal), with no cache.
+pub(crate) fn corpus_of(dir: &Path, products: &[serde_json::Value]) -> Corpus {
+    let lines: Vec<String> = products.iter().map(ToString::to_string).collect();
     let catalog: PathBuf = dir.join("products.jsonl");
     std::fs::write(&catalog, lines.join("\n")).unwrap();
     let options = OpenOptions {

@@ -78,3 +78,49 @@ pub fn hostile_catalog(dir: &Path) -> PathBuf {
     std::fs::write(&path, text.join("\n")).unwrap();
     path
 }
+
+/// What `tests/data/planted.json` plants in a copy of the bundled catalog.
+pub struct Planted {
+    /// (original id, id of its reworded copy).
+    pub duplicates: Vec<(String, String)>,
+    /// (id, its true category) of the products filed under another category.
+    pub recategorised: Vec<(String, String)>,
+}
+
+/// The bundled catalog with reworded copies of 24 products added and 24 products moved to a
+/// wrong category, written into `dir`: the audit's quality test.
+pub fn planted_catalog(dir: &Path) -> (PathBuf, Planted) {
+    let read = |path: &str| -> serde_json::Value {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let plan = read("tests/data/planted.json");
+    let mut products = read("assets/products.json").as_array().unwrap().clone();
+    let mut recategorised = Vec::new();
+    for moved in plan["recategorised"].as_array().unwrap() {
+        let id = moved["id"].as_str().unwrap();
+        let product = products.iter_mut().find(|p| p["id"] == id).unwrap();
+        let truth = product["category"].as_str().unwrap().to_string();
+        assert_ne!(
+            truth, moved["category"],
+            "{id} is planted in its own category"
+        );
+        product["category"] = moved["category"].clone();
+        recategorised.push((id.to_string(), truth));
+    }
+    let mut duplicates = Vec::new();
+    for copy in plan["duplicates"].as_array().unwrap() {
+        let of = copy["of"].as_str().unwrap().to_string();
+        duplicates.push((of, copy["product"]["id"].as_str().unwrap().to_string()));
+        products.push(copy["product"].clone());
+    }
+    let path = dir.join("planted.json");
+    std::fs::write(&path, serde_json::to_string(&products).unwrap()).unwrap();
+    (
+        path,
+        Planted {
+            duplicates,
+            recategorised,
+        },
+    )
+}
