@@ -19,21 +19,14 @@ struct Quality {
 
 fn quality(corpus: &Corpus, planted: &common::Planted, found: &Audit) -> Quality {
     let id = |position: u32| corpus.catalog.products[position as usize].id.as_str();
-    let pair_found = |(a, b): &(String, String)| {
-        found.duplicates.iter().any(|g| {
-            let ids: Vec<&str> = g.members.iter().map(|&m| id(m)).collect();
-            ids.contains(&a.as_str()) && ids.contains(&b.as_str())
-        })
+    let joins = |g: &audit::DuplicateGroup, (a, b): &(String, String)| {
+        let ids: Vec<&str> = g.members.iter().map(|&m| id(m)).collect();
+        ids.contains(&a.as_str()) && ids.contains(&b.as_str())
     };
     let true_groups = found
         .duplicates
         .iter()
-        .filter(|g| {
-            planted.duplicates.iter().any(|(a, b)| {
-                let ids: Vec<&str> = g.members.iter().map(|&m| id(m)).collect();
-                ids.contains(&a.as_str()) && ids.contains(&b.as_str())
-            })
-        })
+        .filter(|g| planted.duplicates.iter().any(|pair| joins(g, pair)))
         .count();
     let share = |part: usize, whole: usize| {
         if whole == 0 {
@@ -42,7 +35,11 @@ fn quality(corpus: &Corpus, planted: &common::Planted, found: &Audit) -> Quality
             part as f64 / whole as f64
         }
     };
-    let recalled = planted.duplicates.iter().filter(|p| pair_found(p)).count();
+    let recalled = planted
+        .duplicates
+        .iter()
+        .filter(|pair| found.duplicates.iter().any(|g| joins(g, pair)))
+        .count();
     let flagged: Vec<(&str, &str)> = found
         .miscategorised
         .iter()

@@ -6,7 +6,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::Context;
-use super::output::{fit, write_aligned};
+use super::output::{fit, rounded, write_aligned};
 use crate::audit::{self, Audit, AuditOptions};
 use crate::catalog::format_price;
 use crate::cli::AuditArgs;
@@ -34,11 +34,6 @@ struct JsonMiscategorised<'a> {
 struct JsonAudit<'a> {
     duplicates: Vec<JsonGroup<'a>>,
     miscategorised: Vec<JsonMiscategorised<'a>>,
-}
-
-/// Rounded for output: scores to four decimals, as search prints them.
-fn rounded(x: f32) -> f32 {
-    (x * 10_000.0).round() / 10_000.0
 }
 
 pub fn run(ctx: &Context, args: &AuditArgs, out: &mut dyn Write) -> Result<()> {

@@ -46,7 +46,7 @@ struct JsonAnswer<'a> {
 }
 
 /// Scores rounded for output: four decimals are all a cosine carries here.
-fn rounded(score: f32) -> f32 {
+pub fn rounded(score: f32) -> f32 {
     (score * 10_000.0).round() / 10_000.0
 }
 

@@ -167,15 +167,18 @@ fn positions(engine: &Engine, ids: &[String]) -> Result<Vec<usize>> {
 
 pub fn similar(ctx: &Context, args: &SimilarArgs, out: &mut dyn Write) -> Result<()> {
     let mut engine = open_engine(ctx)?;
+    // Every unknown id on either side is named in one error.
     let all: Vec<String> = args.id.iter().chain(&args.not).cloned().collect();
-    positions(&engine, &all)?;
-    let positive = positions(&engine, &args.id)?;
-    let negative = positions(&engine, &args.not)?;
+    let mut found = positions(&engine, &all)?;
     if let Some(both) = args.id.iter().find(|id| args.not.contains(id)) {
         return Err(Error::Usage(format!(
             "{both:?} is given with both --id and --not; expected each product on one side"
         )));
     }
+    // No id is on both sides, so the first positions found are the positives'.
+    let positives = positions(&engine, &args.id)?.len();
+    let negative = found.split_off(positives);
+    let positive = found;
     let request = SearchRequest {
         input: Input::Like(Examples {
             positive,
