@@ -80,6 +80,12 @@ key_commands! {
     MoreWords "more_words" "weigh words more (ratio −0.1)" ["alt-down"],
     /// Opens the filter line: Enter applies it, Tab completes, Esc leaves it as it was.
     Filter "filter" "filter (enter apply, tab complete)" ["ctrl-f"],
+    /// Keeps the selected product as an example: the list becomes products like every kept one.
+    Keep "keep" "keep: more like it (toggle)" ["alt-k"],
+    /// Rejects the selected product: the list steers away from it, and from products like it.
+    Reject "reject" "reject: less like it (toggle)" ["alt-x"],
+    /// Opens the audit lens: near-duplicate groups and miscategorised products.
+    Audit "audit" "audit: dups, categories" ["f2", "alt-a"],
     Help "help" "this help" ["f1"],
 }
 

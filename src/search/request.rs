@@ -102,8 +102,13 @@ impl SearchRequest {
 
     /// Products like the product at `position`, with no filter, on the index.
     pub fn like(position: usize, k: usize) -> Self {
+        Self::steered(Examples::one(position), k)
+    }
+
+    /// Products like the positive examples and unlike the negative ones, with no filter, on the index.
+    pub fn steered(examples: Examples, k: usize) -> Self {
         Self {
-            input: Input::Like(Examples::one(position)),
+            input: Input::Like(examples),
             mode: Mode::Semantic,
             semantic_ratio: 1.0,
             filter: None,

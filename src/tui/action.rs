@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::audit::Audit;
 pub use crate::config::Command;
 use crate::error::Error;
 use crate::search::{Answer, Corpus, OpenReport, Progress};
@@ -38,6 +39,17 @@ pub enum Reply {
         generation: u64,
         result: Result<Answer, String>,
     },
+    /// How far the audit of this generation is: products done of all.
+    AuditProgress {
+        generation: u64,
+        done: usize,
+        total: usize,
+    },
+    /// The audit of this generation, for the audit lens.
+    Audited {
+        generation: u64,
+        result: Result<Arc<Audit>, String>,
+    },
 }
 
 impl std::fmt::Debug for Reply {
@@ -56,6 +68,20 @@ impl std::fmt::Debug for Reply {
                 .field("generation", generation)
                 .field("result", result)
                 .finish(),
+            Self::AuditProgress {
+                generation,
+                done,
+                total,
+            } => write!(f, "AuditProgress({generation}: {done} of {total})"),
+            Self::Audited { generation, result } => match result {
+                Ok(audit) => write!(
+                    f,
+                    "Audited({generation}: {} groups, {} miscategorised)",
+                    audit.duplicates.len(),
+                    audit.miscategorised.len()
+                ),
+                Err(e) => write!(f, "Audited({generation}: {e})"),
+            },
         }
     }
 }
@@ -94,5 +120,9 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Copied(String),
-    Exported(PathBuf),
+    Exported {
+        path: PathBuf,
+        rows: usize,
+        noun: &'static str,
+    },
 }

@@ -1,4 +1,4 @@
-//! The app's side effects outside the screen: copying an id to the clipboard (OSC 52) and writing a result list to a CSV file (temp file, then rename).
+//! The app's side effects outside the screen: copying an id to the clipboard (OSC 52) and writing a list to a CSV file (temp file, then rename).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -6,9 +6,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 
-use super::app::ExportRow;
+use super::app::Table;
 use crate::atomic_file::AtomicFile;
-use crate::catalog::format_price;
 
 /// Where a copied text goes.
 pub trait Clipboard {
@@ -26,11 +25,12 @@ impl<W: Write> Clipboard for Osc52<W> {
     }
 }
 
-/// Writes the rows to a new `lookalike-results-<time>.csv` in `dir`; returns its path.
-pub fn export(dir: &Path, rows: &[ExportRow]) -> Result<PathBuf, String> {
+/// Writes the table to a new `lookalike-<name>-<time>.csv` in `dir`; returns its path.
+pub fn export(dir: &Path, table: &Table) -> Result<PathBuf, String> {
     let stamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
+    let name = table.name;
     let path = (1..u32::MAX)
         .map(|n| {
             let suffix = if n == 1 {
@@ -38,30 +38,22 @@ pub fn export(dir: &Path, rows: &[ExportRow]) -> Result<PathBuf, String> {
             } else {
                 format!("-{n}")
             };
-            dir.join(format!("lookalike-results-{stamp}{suffix}.csv"))
+            dir.join(format!("lookalike-{name}-{stamp}{suffix}.csv"))
         })
         .find(|p| !p.exists())
-        .unwrap_or_else(|| dir.join("lookalike-results.csv"));
+        .unwrap_or_else(|| dir.join(format!("lookalike-{name}.csv")));
     let failed = |e: &dyn std::fmt::Display| format!("cannot save {}: {e}", path.display());
     let mut file = AtomicFile::create(&path).map_err(|e| failed(&e))?;
-    write_csv(&mut file, rows).map_err(|e| failed(&e))?;
+    write_csv(&mut file, table).map_err(|e| failed(&e))?;
     file.commit().map_err(|e| failed(&e))?;
     Ok(path)
 }
 
-fn write_csv(file: &mut AtomicFile, rows: &[ExportRow]) -> csv::Result<()> {
+fn write_csv(file: &mut AtomicFile, table: &Table) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(file);
-    out.write_record(["rank", "id", "title", "category", "brand", "price", "score"])?;
-    for row in rows {
-        out.write_record([
-            row.rank.to_string(),
-            row.id.clone(),
-            row.title.clone(),
-            row.category.clone(),
-            row.brand.clone(),
-            row.price.map(format_price).unwrap_or_default(),
-            row.score.map(|s| format!("{s:.4}")).unwrap_or_default(),
-        ])?;
+    out.write_record(table.header)?;
+    for row in &table.rows {
+        out.write_record(row)?;
     }
     out.flush()?;
     Ok(())
@@ -81,23 +73,22 @@ mod tests {
     #[test]
     fn export_writes_a_new_csv_each_time() {
         let dir = tempfile::tempdir().unwrap();
-        let row = ExportRow {
-            rank: 1,
-            id: "T-1".into(),
-            title: "Mug, steel".into(),
-            category: "Kitchen".into(),
-            brand: String::new(),
-            price: Some(24.0),
-            score: Some(0.5),
+        let table = Table {
+            name: "results",
+            noun: "results",
+            header: &["rank", "id", "title", "score"],
+            rows: vec![vec![
+                "1".into(),
+                "T-1".into(),
+                "Mug, steel".into(),
+                "0.5000".into(),
+            ]],
         };
-        let first = export(dir.path(), std::slice::from_ref(&row)).unwrap();
-        let second = export(dir.path(), &[row]).unwrap();
+        let first = export(dir.path(), &table).unwrap();
+        let second = export(dir.path(), &table).unwrap();
         assert_ne!(first, second);
         let text = std::fs::read_to_string(first).unwrap();
-        assert_eq!(
-            text,
-            "rank,id,title,category,brand,price,score\n1,T-1,\"Mug, steel\",Kitchen,,24.00,0.5000\n"
-        );
+        assert_eq!(text, "rank,id,title,score\n1,T-1,\"Mug, steel\",0.5000\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }

@@ -202,13 +202,23 @@ impl EventLoop {
                         Err(_) => Err("the search engine has stopped".to_string()),
                     }
                 }
+                Effect::Audit { generation, filter } => {
+                    match self.requests.send(Request::Audit { generation, filter }) {
+                        Ok(()) => continue,
+                        Err(_) => Err("the search engine has stopped".to_string()),
+                    }
+                }
                 Effect::Copy(id) => self
                     .clipboard
                     .copy(&id)
                     .map(|()| Outcome::Copied(id))
                     .map_err(|e| format!("cannot copy: {e}")),
-                Effect::Export(rows) => {
-                    effects::export(&self.export_dir, &rows).map(Outcome::Exported)
+                Effect::Export(table) => {
+                    effects::export(&self.export_dir, &table).map(|path| Outcome::Exported {
+                        path,
+                        rows: table.rows.len(),
+                        noun: table.noun,
+                    })
                 }
                 Effect::Suspend => {
                     self.on_signal(Signal::Stop);

@@ -15,6 +15,8 @@ pub struct Theme {
     /// The selected row of a pane without the focus.
     pub selected_unfocused: Style,
     pub chip: Style,
+    /// The chip of a rejected example.
+    pub rejected: Style,
     pub muted: Style,
     pub bar: Style,
     pub error: Style,
@@ -36,6 +38,7 @@ impl Theme {
             selected: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
             selected_unfocused: Style::new().add_modifier(Modifier::UNDERLINED),
             chip: Style::new().add_modifier(Modifier::REVERSED),
+            rejected: Style::new().add_modifier(Modifier::REVERSED | Modifier::CROSSED_OUT),
             muted: Style::new().add_modifier(Modifier::DIM),
             bar: Style::new(),
             error: bold,
@@ -70,6 +73,7 @@ impl Theme {
             selected: Style::new().bg(selection).add_modifier(Modifier::BOLD),
             selected_unfocused: Style::new().add_modifier(Modifier::REVERSED),
             chip: Style::new().fg(Color::Black).bg(chip),
+            rejected: Style::new().fg(Color::Black).bg(error),
             muted: Style::new().fg(muted),
             bar: Style::new().fg(bar),
             error: Style::new().fg(error).add_modifier(Modifier::BOLD),
@@ -106,6 +110,7 @@ mod tests {
             theme.accent,
             theme.selected,
             theme.chip,
+            theme.rejected,
             theme.muted,
             theme.bar,
         ] {

@@ -2,7 +2,8 @@
 
 use super::line::LineEditor;
 use super::picker::Picker;
-use super::{App, Effect, ExportRow, Step, Subject};
+use super::{App, Effect, Example, Step, Subject, Table};
+use crate::catalog::format_price;
 use crate::tui::action::{Command, Pane, Purpose};
 
 impl App {
@@ -13,7 +14,7 @@ impl App {
             self.quit = command == Command::Quit;
             return;
         }
-        if self.filter_command(command) {
+        if self.filter_command(command) || self.lens_command(command) {
             return;
         }
         match command {
@@ -59,6 +60,9 @@ impl App {
             Command::Export => self.export(),
             Command::MoreMeaning => self.step_ratio(1),
             Command::MoreWords => self.step_ratio(-1),
+            Command::Keep => self.mark(true),
+            Command::Reject => self.mark(false),
+            Command::Audit => self.open_audit(),
             Command::Help => self.help = true,
             Command::Filter => self.open_filter(),
         }
@@ -127,16 +131,58 @@ impl App {
             return;
         };
         let title = corpus.catalog.products[position].title.clone();
+        self.steer(Subject::like(position, title));
+    }
+
+    /// A new step of the trail whose list is products like `subject`'s examples, from the worker.
+    pub(super) fn steer(&mut self, subject: Subject) {
+        let Some(examples) = subject.examples() else {
+            return;
+        };
         self.trail.push(Step {
-            subject: Subject::Like { position, title },
+            subject,
             info: None,
             list: Picker::default(),
         });
-        // An answer still coming for the query left behind is stale now.
+        // An answer still coming for the step left behind is stale now.
         self.generation += 1;
         self.focus = Pane::Results;
-        self.search_like(Purpose::Results, position, super::RESULT_COUNT);
+        self.search_examples(Purpose::Results, examples, super::RESULT_COUNT);
         self.refresh_alikes();
+    }
+
+    /// Keeps (or rejects) the selected product, or takes its mark back if it has that one: a
+    /// new step whose list is like the kept examples and unlike the rejected ones.
+    fn mark(&mut self, keep: bool) {
+        let (Some(position), Some(corpus)) = (self.selected_position(), self.corpus().cloned())
+        else {
+            return;
+        };
+        let (mut kept, mut rejected) = match &self.step().subject {
+            Subject::Like { kept, rejected } => (kept.clone(), rejected.clone()),
+            Subject::Query(_) => (Vec::new(), Vec::new()),
+        };
+        let (mine, other) = if keep {
+            (&mut kept, &mut rejected)
+        } else {
+            (&mut rejected, &mut kept)
+        };
+        let had = mine.len();
+        mine.retain(|m| m.position != position);
+        if mine.len() == had {
+            other.retain(|m| m.position != position);
+            let title = corpus.catalog.products[position].title.clone();
+            mine.push(Example { position, title });
+        }
+        if kept.is_empty() {
+            let text = format!(
+                "keep a product first ({}): the list is like the kept ones, unlike the rejected",
+                self.keymap.hint(Command::Keep)
+            );
+            self.say(text, true);
+            return;
+        }
+        self.steer(Subject::Like { kept, rejected });
     }
 
     /// Back one step: out of a pivot, else (for Esc) clearing the line, else (for Esc) quitting.
@@ -166,18 +212,24 @@ impl App {
             .enumerate()
             .map(|(i, hit)| {
                 let p = corpus.product(hit);
-                ExportRow {
-                    rank: i + 1,
-                    id: p.id.clone(),
-                    title: p.title.clone(),
-                    category: p.category.clone(),
-                    brand: p.brand.clone(),
-                    price: p.price,
-                    score: list.ranked.then_some(hit.score),
-                }
+                let score = list.ranked.then(|| format!("{:.4}", hit.score));
+                vec![
+                    (i + 1).to_string(),
+                    p.id.clone(),
+                    p.title.clone(),
+                    p.category.clone(),
+                    p.brand.clone(),
+                    p.price.map(format_price).unwrap_or_default(),
+                    score.unwrap_or_default(),
+                ]
             })
             .collect();
-        self.effects.push(Effect::Export(rows));
+        self.effects.push(Effect::Export(Table {
+            name: "results",
+            noun: "results",
+            header: &["rank", "id", "title", "category", "brand", "price", "score"],
+            rows,
+        }));
     }
 
     /// The pane at a screen position, and the row of the list under it.

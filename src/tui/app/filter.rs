@@ -2,7 +2,7 @@
 
 use super::line::LineEditor;
 use super::picker::Picker;
-use super::{App, Phase, Subject};
+use super::{App, Phase};
 use crate::filter::{Completion, Filter, FilterError};
 use crate::search::Found;
 use crate::tui::action::{Command, Pane};
@@ -128,11 +128,14 @@ impl App {
         let text = edit.line.text().trim();
         self.filter = (!text.is_empty()).then(|| text.to_string());
         self.filter_edit = None;
-        if matches!(self.step().subject, Subject::Query(_)) {
-            self.query_changed();
-        } else if let Subject::Like { position, .. } = self.step().subject {
+        if let Some(examples) = self.step().subject.examples() {
             self.generation += 1;
-            self.search_like(super::Purpose::Results, position, super::RESULT_COUNT);
+            self.search_examples(super::Purpose::Results, examples, super::RESULT_COUNT);
+        } else {
+            self.query_changed();
+        }
+        if self.lens_open {
+            self.audit_again();
         }
         self.focus = Pane::Results;
     }

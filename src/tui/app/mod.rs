@@ -2,6 +2,7 @@
 
 mod commands;
 mod filter;
+mod lens;
 pub mod line;
 pub mod picker;
 mod results;
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 use ratatui::layout::Rect;
 
 pub use self::filter::FilterEdit;
+pub use self::lens::{AuditState, Lens, LensRow};
 use self::line::LineEditor;
 use self::picker::Picker;
 use super::action::{Action, Outcome, Pane, Purpose};
@@ -20,7 +22,9 @@ use super::theme::Theme;
 use super::view::layout::Areas;
 use crate::error::Error;
 use crate::index::Method;
-use crate::search::{Answer, Corpus, DEFAULT_SEMANTIC_RATIO, Progress, SearchRequest};
+use crate::search::{
+    Answer, Corpus, DEFAULT_SEMANTIC_RATIO, Examples, Progress, SearchRequest, Steering,
+};
 
 /// How many products a text query or a pivot asks for.
 pub const RESULT_COUNT: usize = 100;
@@ -55,11 +59,45 @@ pub struct Startup {
     pub stage_started: Instant,
 }
 
-/// What the results are: the answer to a text query, or the products like one product.
+/// What the results are: the answer to a text query, or the products like the kept examples
+/// and unlike the rejected ones (a pivot keeps one).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Subject {
     Query(LineEditor),
-    Like { position: usize, title: String },
+    Like {
+        kept: Vec<Example>,
+        rejected: Vec<Example>,
+    },
+}
+
+impl Subject {
+    /// Products like the product at `position`: a pivot.
+    pub fn like(position: usize, title: String) -> Self {
+        Self::Like {
+            kept: vec![Example { position, title }],
+            rejected: Vec::new(),
+        }
+    }
+
+    /// The examples to steer by, for a `Like` subject.
+    pub fn examples(&self) -> Option<Examples> {
+        let Self::Like { kept, rejected } = self else {
+            return None;
+        };
+        let positions = |marks: &[Example]| marks.iter().map(|m| m.position).collect();
+        Some(Examples {
+            positive: positions(kept),
+            negative: positions(rejected),
+            strategy: Steering::default(),
+        })
+    }
+}
+
+/// A product kept or rejected as an example: its catalog position, and its title for the chips.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub position: usize,
+    pub title: String,
 }
 
 /// How the shown answer was found, for the status bar.
@@ -107,22 +145,26 @@ pub enum Effect {
         generation: u64,
         request: SearchRequest,
     },
+    /// An audit for the lens; its progress and result come back with the same generation.
+    Audit {
+        generation: u64,
+        filter: Option<String>,
+    },
     Copy(String),
-    Export(Vec<ExportRow>),
+    Export(Table),
     /// Give the terminal back and stop the process until the shell resumes it.
     Suspend,
 }
 
-/// One line of an exported result list.
+/// A list to save as CSV (Ctrl-S): the result list, or the audit lens.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExportRow {
-    pub rank: usize,
-    pub id: String,
-    pub title: String,
-    pub category: String,
-    pub brand: String,
-    pub price: Option<f64>,
-    pub score: Option<f32>,
+pub struct Table {
+    /// The file name's middle part: `lookalike-<name>-<time>.csv`.
+    pub name: &'static str,
+    /// What its rows are, for the message once saved (`saved 12 results to …`).
+    pub noun: &'static str,
+    pub header: &'static [&'static str],
+    pub rows: Vec<Vec<String>>,
 }
 
 pub struct App {
@@ -156,6 +198,10 @@ pub struct App {
     filter_edit: Option<FilterEdit>,
     /// The weight of meaning in hybrid search, in tenths from 0 (words only) to 1 (meaning only).
     semantic_ratio: f32,
+    /// The audit lens's audit and selection, kept while the lens is closed.
+    lens: Option<Lens>,
+    /// Whether the audit lens is shown.
+    lens_open: bool,
 }
 
 impl App {
@@ -196,6 +242,8 @@ impl App {
             filter: None,
             filter_edit: None,
             semantic_ratio: DEFAULT_SEMANTIC_RATIO,
+            lens: None,
+            lens_open: false,
         }
     }
 
@@ -325,7 +373,13 @@ impl App {
 
     /// Whether the screen changes by itself (a spinner, an estimate, a message to fade).
     pub fn animating(&self) -> bool {
-        matches!(self.phase, Phase::Starting(_)) || self.pending() || self.flash.is_some()
+        let auditing = self
+            .lens()
+            .is_some_and(|l| matches!(l.state, AuditState::Running { .. }));
+        matches!(self.phase, Phase::Starting(_))
+            || self.pending()
+            || auditing
+            || self.flash.is_some()
     }
 
     /// Takes the side effects queued by the last updates.
@@ -353,12 +407,8 @@ impl App {
             Action::Done(Ok(Outcome::Copied(id))) => {
                 self.say(format!("copied {id} (OSC 52)"), false);
             }
-            Action::Done(Ok(Outcome::Exported(path))) => {
-                let count = self.step().list.hits.len();
-                self.say(
-                    format!("saved {count} results to {}", path.display()),
-                    false,
-                );
+            Action::Done(Ok(Outcome::Exported { path, rows, noun })) => {
+                self.say(format!("saved {rows} {noun} to {}", path.display()), false);
             }
             Action::Done(Err(message)) => self.say(message, true),
         }
@@ -384,7 +434,7 @@ impl App {
             self.help = false;
             return;
         }
-        if self.filter_insert(text) {
+        if self.filter_insert(text) || self.lens_open {
             return;
         }
         if text == "?" && self.query_text().is_empty() {

@@ -49,20 +49,27 @@ impl Picker {
 
     /// Scrolls as little as possible to show the selection in `height` rows.
     pub fn fit(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + height {
-            self.offset = self.selected + 1 - height;
-        }
-        let last_start = self.hits.len().saturating_sub(height);
-        self.offset = self.offset.min(last_start);
+        self.offset = fit_offset(self.selected, self.offset, self.hits.len(), height);
     }
 
     /// The hits in view in `height` rows, with their row numbers.
     pub fn visible(&self, height: usize) -> impl Iterator<Item = (usize, &Found)> + '_ {
         self.hits.iter().enumerate().skip(self.offset).take(height)
     }
+}
+
+/// The first row in view of a list of `len` rows shown `height` at a time, moved as little as
+/// possible from `offset` to show `selected`, with no gap after the last row.
+pub fn fit_offset(selected: usize, offset: usize, len: usize, height: usize) -> usize {
+    let height = height.max(1);
+    let offset = if selected < offset {
+        selected
+    } else if selected >= offset + height {
+        selected + 1 - height
+    } else {
+        offset
+    };
+    offset.min(len.saturating_sub(height))
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use std::time::Instant;
 use tracing::{debug, info, warn};
 
 use super::picker::Picker;
-use super::{ALIKE_COUNT, AnswerInfo, App, Effect, Phase, RESULT_COUNT, Subject};
-use crate::search::SearchRequest;
+use super::{ALIKE_COUNT, AnswerInfo, App, AuditState, Effect, Phase, RESULT_COUNT, Subject};
+use crate::search::{Examples, SearchRequest};
 use crate::tui::action::{Pane, Purpose, Reply};
 
 impl App {
@@ -63,6 +63,15 @@ impl App {
                     }
                     Err(message) => self.say(format!("search failed: {message}"), true),
                 }
+            }
+            Reply::AuditProgress {
+                generation,
+                done,
+                total,
+            } => self.audit_reply(generation, AuditState::Running { done, total }),
+            Reply::Audited { generation, result } => {
+                let state = result.map_or_else(AuditState::Failed, AuditState::Ready);
+                self.audit_reply(generation, state);
             }
             Reply::Answer {
                 purpose: Purpose::Alikes,
@@ -137,11 +146,11 @@ impl App {
         });
     }
 
-    /// Asks for products like the one at `position`, under the filter.
-    pub(super) fn search_like(&mut self, purpose: Purpose, position: usize, k: usize) {
+    /// Asks for products like the examples, under the filter.
+    pub(super) fn search_examples(&mut self, purpose: Purpose, examples: Examples, k: usize) {
         let request = SearchRequest {
             filter: self.filter.clone(),
-            ..SearchRequest::like(position, k)
+            ..SearchRequest::steered(examples, k)
         };
         self.search(purpose, request);
     }
@@ -150,7 +159,7 @@ impl App {
     /// shown stay until they come.
     pub(super) fn refresh_alikes(&mut self) {
         if let Some(position) = self.step().list.selected_hit().map(|h| h.index as usize) {
-            self.search_like(Purpose::Alikes, position, ALIKE_COUNT);
+            self.search_examples(Purpose::Alikes, Examples::one(position), ALIKE_COUNT);
         } else {
             self.alike_generation += 1;
             self.alike_shown = self.alike_generation;

@@ -191,7 +191,7 @@ fn pivot_back_and_typing_after_a_pivot_make_a_trail() {
     command(&mut app, Command::Pivot);
     assert_eq!(app.trail.len(), 2);
     assert!(
-        matches!(&app.step().subject, Subject::Like { title, .. } if title.contains("Running Shoe"))
+        matches!(&app.step().subject, Subject::Like { kept, .. } if kept[0].title.contains("Running Shoe"))
     );
     assert!(
         app.step()
@@ -237,10 +237,152 @@ fn tab_walks_the_look_alikes_and_enter_pivots_from_there() {
     command(&mut app, Command::Pivot);
     assert_eq!(app.focus, Pane::Results);
     let corpus = app.corpus().unwrap();
-    let Subject::Like { position, .. } = app.step().subject else {
+    let Subject::Like { kept, .. } = &app.step().subject else {
         panic!("not a pivot")
     };
-    assert_eq!(corpus.catalog.products[position].id, neighbour);
+    assert_eq!(corpus.catalog.products[kept[0].position].id, neighbour);
+}
+
+/// The ids of the result list.
+fn result_ids(app: &App) -> Vec<String> {
+    let corpus = app.corpus().unwrap();
+    app.step()
+        .list
+        .hits
+        .iter()
+        .map(|h| corpus.product(h).id.clone())
+        .collect()
+}
+
+#[test]
+fn marks_steer_the_list_each_as_a_step_and_take_back_as_they_toggle() {
+    let (mut app, mut engine) = ready_app();
+    type_text(&mut app, "coffee");
+    answer(&mut app, &mut engine);
+    // Rejecting with nothing kept only says how marks work.
+    command(&mut app, Command::Reject);
+    assert_eq!(app.trail.len(), 1);
+    assert!(app.flash().is_some_and(|f| f.error));
+    let mug = selected_id(&app);
+    command(&mut app, Command::Keep);
+    answer(&mut app, &mut engine);
+    assert_eq!(app.trail.len(), 2);
+    let kept_only = result_ids(&app);
+    assert!(!kept_only.contains(&mug));
+    // Reject the first look-alike: it leaves the list, which changes.
+    command(&mut app, Command::ToggleFocus);
+    assert_eq!(app.focus, Pane::Alikes);
+    if selected_id(&app) == mug {
+        // Rejecting the kept product would leave nothing kept.
+        command(&mut app, Command::SelectNext);
+    }
+    let rejected = selected_id(&app);
+    command(&mut app, Command::Reject);
+    answer(&mut app, &mut engine);
+    assert_eq!(app.trail.len(), 3);
+    let Subject::Like {
+        kept,
+        rejected: not,
+    } = &app.step().subject
+    else {
+        panic!("not steered")
+    };
+    assert_eq!((kept.len(), not.len()), (1, 1));
+    let Some(Examples {
+        positive, negative, ..
+    }) = app.step().subject.examples()
+    else {
+        panic!("no examples")
+    };
+    assert_eq!((positive.len(), negative.len()), (1, 1));
+    let steered = result_ids(&app);
+    assert!(!steered.contains(&rejected) && !steered.contains(&mug));
+    assert_ne!(steered, kept_only);
+    // The same key on a marked product takes the mark back; the last kept one stays.
+    command(&mut app, Command::Back);
+    command(&mut app, Command::Back);
+    assert_eq!(app.trail.len(), 1);
+    let before = app.trail.len();
+    command(&mut app, Command::Keep);
+    command(&mut app, Command::Keep);
+    assert_eq!(app.trail.len(), before + 1);
+    assert!(app.flash().is_some_and(|f| f.error));
+}
+
+/// Answers the audit the app asked for, as the worker would.
+fn answer_audit(app: &mut App, engine: &mut crate::search::Engine) {
+    for effect in app.take_effects() {
+        if let Effect::Audit { generation, filter } = effect {
+            let allowed = engine.allowed(filter.as_deref()).unwrap();
+            let audit = crate::audit::run(
+                &engine.corpus,
+                &crate::audit::AuditOptions::default(),
+                allowed.as_deref().map(crate::search::Allowed::mask),
+                &|_| {},
+            );
+            app.update(Action::Worker {
+                reply: Reply::Audited {
+                    generation,
+                    result: Ok(Arc::new(audit)),
+                },
+                at: Instant::now(),
+            });
+        }
+    }
+}
+
+#[test]
+fn the_audit_lens_is_asked_once_per_filter_pivots_and_saves() {
+    let (mut app, mut engine) = ready_app();
+    command(&mut app, Command::Audit);
+    assert!(matches!(
+        app.lens().unwrap().state,
+        AuditState::Running { .. }
+    ));
+    // Typing does not reach the query line while the lens is open.
+    type_text(&mut app, "x");
+    assert_eq!(app.query_text(), "");
+    // An answer to another generation is dropped.
+    app.update(Action::Worker {
+        reply: Reply::Audited {
+            generation: 99,
+            result: Err("stale".into()),
+        },
+        at: Instant::now(),
+    });
+    assert!(matches!(
+        app.lens().unwrap().state,
+        AuditState::Running { .. }
+    ));
+    answer_audit(&mut app, &mut engine);
+    let audit = app.lens().unwrap().audit().unwrap().clone();
+    assert_eq!(audit.audited, 12);
+    // Closed and opened again under the same filter: no new audit.
+    command(&mut app, Command::Back);
+    assert!(app.lens().is_none());
+    command(&mut app, Command::Audit);
+    assert!(
+        !app.take_effects()
+            .iter()
+            .any(|e| matches!(e, Effect::Audit { .. }))
+    );
+    command(&mut app, Command::Export);
+    let effects = app.take_effects();
+    let Some(Effect::Export(table)) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(table.name, "audit");
+    let members: usize = audit.duplicates.iter().map(|g| g.members.len()).sum();
+    assert_eq!(table.rows.len(), members + audit.miscategorised.len());
+    // Enter pivots on the selected row's product and closes the lens.
+    if let Some(position) = app.lens().unwrap().selected_product() {
+        command(&mut app, Command::Pivot);
+        assert!(app.lens().is_none());
+        let Subject::Like { kept, .. } = &app.step().subject else {
+            panic!("not a pivot")
+        };
+        assert_eq!(kept[0].position, position);
+    }
 }
 
 #[test]
@@ -286,14 +428,13 @@ fn copy_and_export_are_effects() {
         .filter(|e| !matches!(e, Effect::Search { .. }))
         .collect();
     assert_eq!(effects[0], Effect::Copy("T-2".into()));
-    let Effect::Export(rows) = &effects[1] else {
+    let Effect::Export(table) = &effects[1] else {
         panic!("{effects:?}")
     };
-    assert_eq!(rows.len(), 12);
-    assert_eq!(
-        (rows[0].rank, rows[0].id.as_str(), rows[0].score),
-        (1, "T-1", None)
-    );
+    assert_eq!(table.rows.len(), 12);
+    // Catalog order has no scores.
+    assert_eq!(table.rows[0][..2], ["1", "T-1"]);
+    assert_eq!(table.rows[0][6], "");
 }
 
 #[test]

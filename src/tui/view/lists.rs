@@ -38,7 +38,15 @@ pub fn draw_results(frame: &mut Frame, app: &App, corpus: &Corpus, areas: &Areas
     let list = &app.step().list;
     let focused = app.focus() == Pane::Results;
     let title = match (&app.step().subject, list.ranked) {
-        (Subject::Like { .. }, _) => format!(" products like this · {} ", list.hits.len()),
+        (Subject::Like { kept, rejected }, _) if kept.len() == 1 && rejected.is_empty() => {
+            format!(" products like this · {} ", list.hits.len())
+        }
+        (Subject::Like { kept, rejected }, _) => format!(
+            " like {} kept, unlike {} rejected · {} ",
+            kept.len(),
+            rejected.len(),
+            list.hits.len()
+        ),
         (_, true) => format!(" closest in meaning · {} ", list.hits.len()),
         (_, false) => format!(" all products · {} ", list.hits.len()),
     };

@@ -3,6 +3,7 @@
 mod detail;
 mod help;
 pub mod layout;
+mod lens;
 mod lists;
 mod query;
 mod startup;
@@ -25,12 +26,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
     match app.phase() {
         Phase::Starting(startup) => startup::draw(frame, app, startup, &areas),
         Phase::Ready(corpus) => {
-            lists::draw_results(frame, app, corpus, &areas);
-            if let Some(area) = areas.detail {
-                detail::draw(frame, app, corpus, area);
-            }
-            if let Some(area) = areas.alikes {
-                lists::draw_alikes(frame, app, corpus, &areas, area);
+            if let Some(lens) = app.lens() {
+                lens::draw(frame, app, corpus, lens, &areas);
+            } else {
+                lists::draw_results(frame, app, corpus, &areas);
+                if let Some(area) = areas.detail {
+                    detail::draw(frame, app, corpus, area);
+                }
+                if let Some(area) = areas.alikes {
+                    lists::draw_alikes(frame, app, corpus, &areas, area);
+                }
             }
         }
         Phase::Failed(message) => draw_error(frame, app, message, &areas),

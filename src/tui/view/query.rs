@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::layout::Areas;
 use super::{clip, fit, pane_block};
-use crate::tui::app::{App, FilterEdit, Phase, Subject};
+use crate::tui::app::{App, Example, FilterEdit, Phase, Subject};
 
 const PROMPT: &str = "› ";
 
@@ -37,9 +37,13 @@ pub fn draw(frame: &mut Frame, app: &App, areas: &Areas) {
         spans.push(Span::raw(" "));
     }
     match &app.step().subject {
-        Subject::Like { title, .. } => {
-            let chip = format!(" like: {} ", fit(title, width.saturating_sub(used + 10)));
-            spans.push(Span::styled(chip, app.theme().chip));
+        Subject::Like { kept, rejected } => {
+            spans.extend(example_chips(
+                app,
+                kept,
+                rejected,
+                width.saturating_sub(used),
+            ));
         }
         Subject::Query(line) if line.is_empty() => {
             let hint = match app.phase() {
@@ -61,6 +65,30 @@ pub fn draw(frame: &mut Frame, app: &App, areas: &Areas) {
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), inner);
+}
+
+/// A chip for each example, `like: <title>` for the kept and `not: <title>` for the rejected,
+/// their titles cut to share `room` columns.
+fn example_chips(
+    app: &App,
+    kept: &[Example],
+    rejected: &[Example],
+    room: usize,
+) -> Vec<Span<'static>> {
+    let count = kept.len() + rejected.len();
+    // Each chip's frame: the label, two spaces of padding and one between chips.
+    let title_room = (room / count.max(1)).saturating_sub(9).max(6);
+    let chips = kept
+        .iter()
+        .map(|e| ("like", e, app.theme().chip))
+        .chain(rejected.iter().map(|e| ("not", e, app.theme().rejected)));
+    let spans: Vec<Span<'static>> = chips
+        .flat_map(|(label, example, style)| {
+            let chip = format!(" {label}: {} ", fit(&example.title, title_room));
+            [Span::styled(chip, style), Span::raw(" ")]
+        })
+        .collect();
+    clip(spans, room).spans
 }
 
 const FILTER_PROMPT: &str = "filter › ";
@@ -140,7 +168,20 @@ fn breadcrumb(app: &App, width: usize) -> Vec<Span<'static>> {
         .map(|step| match &step.subject {
             Subject::Query(line) if line.is_empty() => "all products".to_string(),
             Subject::Query(line) => format!("\"{}\"", line.text()),
-            Subject::Like { title, .. } => format!("like: {title}"),
+            Subject::Like { kept, rejected } => {
+                let titles = |marks: &[Example]| {
+                    marks
+                        .iter()
+                        .map(|m| m.title.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                };
+                if rejected.is_empty() {
+                    format!("like: {}", titles(kept))
+                } else {
+                    format!("like: {}, not: {}", titles(kept), titles(rejected))
+                }
+            }
         })
         .collect();
     let room = width.saturating_sub(" lookalike ".width() + 2);

@@ -10,8 +10,9 @@ use unicode_width::UnicodeWidthStr;
 
 use super::clip;
 use crate::embed::MAX_TOKENS;
+use crate::search::Steering;
 use crate::tui::action::Command;
-use crate::tui::app::{App, Phase, Subject};
+use crate::tui::app::{App, AuditState, Phase, Subject};
 
 /// Milliseconds as a number: whole from 10 up, else to two decimals.
 fn number(time: Duration) -> String {
@@ -93,15 +94,30 @@ fn right_aligned(
 }
 
 fn answer_text(app: &App) -> String {
+    if let Some(lens) = app.lens() {
+        return match &lens.state {
+            AuditState::Running { done, total } => format!("auditing {done} of {total}…"),
+            AuditState::Ready(audit) => format!(
+                "audit of {} products · duplicates at cosine ≥ {}",
+                audit.audited,
+                crate::audit::DEFAULT_MIN_SCORE
+            ),
+            AuditState::Failed(_) => "audit failed".into(),
+        };
+    }
     if app.pending() {
         return "searching…".into();
     }
     let step = app.step();
     match (&step.subject, step.info) {
         (_, None) => "catalog order".into(),
-        (Subject::Like { .. }, Some(info)) => {
+        (Subject::Like { kept, rejected }, Some(info)) => {
+            let vectors = match kept.len() + rejected.len() {
+                1 => "stored vector".to_string(),
+                n => format!("{} of {n} stored vectors", Steering::default()),
+            };
             format!(
-                "{} · stored vector · search {}",
+                "{} · {vectors} · search {}",
                 info.method,
                 ms(info.search_time)
             )
@@ -123,7 +139,10 @@ fn answer_text(app: &App) -> String {
 fn hints(app: &App) -> Vec<Span<'static>> {
     let keys = app.keymap();
     let mut hints = vec![(keys.hint(Command::Help), "help")];
-    if matches!(app.phase(), Phase::Ready(_)) {
+    if app.lens().is_some() {
+        hints.push((keys.hint(Command::Pivot), "like this"));
+        hints.push((keys.hint(Command::Export), "save"));
+    } else if matches!(app.phase(), Phase::Ready(_)) {
         hints.push((keys.hint(Command::Pivot), "like this"));
         hints.push((keys.hint(Command::ToggleFocus), "pane"));
     }
