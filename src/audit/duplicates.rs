@@ -1,6 +1,6 @@
 //! Near-duplicate groups: products joined by neighbour links at or above a cosine, as connected components (union-find), with the fields in which their members differ.
 
-use crate::catalog::Product;
+use crate::catalog::{Product, extra_names};
 use crate::index::Hit;
 
 /// Products that are likely the same product listed more than once.
@@ -152,19 +152,8 @@ pub fn differs(products: &[&Product]) -> Vec<String> {
         .filter(|(_, v)| v.iter().any(|x| x != &v[0]))
         .map(|(name, _)| name.to_string())
         .collect();
-    let mut extra: Vec<&str> = products
-        .iter()
-        .flat_map(|p| p.extra.iter().map(|(name, _)| name.as_str()))
-        .collect();
-    extra.sort_unstable();
-    extra.dedup();
-    for name in extra {
-        let value = |p: &Product| {
-            p.extra
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| normal(v))
-        };
+    for name in extra_names(products) {
+        let value = |p: &Product| p.extra(name).map(normal);
         let first = value(products[0]);
         if products.iter().any(|p| value(p) != first) {
             differs.push(name.to_string());

@@ -29,6 +29,16 @@ pub struct AuditOptions {
     pub top: usize,
 }
 
+impl AuditOptions {
+    /// The defaults, walking the graph with the corpus's own search breadth.
+    pub fn for_corpus(corpus: &Corpus) -> Self {
+        Self {
+            ef: corpus.params.ef_search,
+            ..Self::default()
+        }
+    }
+}
+
 /// Chosen on the bundled catalog with reworded copies and wrong categories planted in it
 /// (`tests/audit.rs`; README, "Audit").
 pub const DEFAULT_MIN_SCORE: f32 = 0.85;

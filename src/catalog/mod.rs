@@ -50,6 +50,14 @@ impl Product {
         }
     }
 
+    /// The value of the catalog's other field `name` (exactly as named), if the product has it.
+    pub fn extra(&self, name: &str) -> Option<&str> {
+        self.extra
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The text of a named field, as a template sees it.
     pub fn field_text(&self, name: &str) -> String {
         match name {
@@ -64,6 +72,17 @@ impl Product {
             _ => String::new(),
         }
     }
+}
+
+/// The names of the other fields any of `products` has, sorted, each once.
+pub fn extra_names<'p>(products: &[&'p Product]) -> Vec<&'p str> {
+    let mut names: Vec<&str> = products
+        .iter()
+        .flat_map(|p| p.extra.iter().map(|(name, _)| name.as_str()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// A price as shown to people: two decimals.

@@ -43,8 +43,7 @@ pub fn run(ctx: &Context, args: &AuditArgs, out: &mut dyn Write) -> Result<()> {
         min_score: args.min_score,
         min_confidence: args.min_confidence,
         top: args.top as usize,
-        ef: engine.corpus.params.ef_search,
-        ..AuditOptions::default()
+        ..AuditOptions::for_corpus(&engine.corpus)
     };
     let corpus = &engine.corpus;
     let bar = super::progress::counter(ctx.common.quiet, "auditing", corpus.catalog.len());

@@ -191,43 +191,46 @@ impl EventLoop {
                     purpose,
                     generation,
                     request,
-                } => {
-                    let request = Request::Search {
-                        purpose,
-                        generation,
-                        request,
-                    };
-                    match self.requests.send(request) {
-                        Ok(()) => continue,
-                        Err(_) => Err("the search engine has stopped".to_string()),
-                    }
-                }
+                } => self.ask(Request::Search {
+                    purpose,
+                    generation,
+                    request,
+                }),
                 Effect::Audit { generation, filter } => {
-                    match self.requests.send(Request::Audit { generation, filter }) {
-                        Ok(()) => continue,
-                        Err(_) => Err("the search engine has stopped".to_string()),
-                    }
+                    self.ask(Request::Audit { generation, filter })
                 }
-                Effect::Copy(id) => self
-                    .clipboard
-                    .copy(&id)
-                    .map(|()| Outcome::Copied(id))
-                    .map_err(|e| format!("cannot copy: {e}")),
-                Effect::Export(table) => {
-                    effects::export(&self.export_dir, &table).map(|path| Outcome::Exported {
+                Effect::Copy(id) => Some(
+                    self.clipboard
+                        .copy(&id)
+                        .map(|()| Outcome::Copied(id))
+                        .map_err(|e| format!("cannot copy: {e}")),
+                ),
+                Effect::Export(table) => Some(effects::export(&self.export_dir, &table).map(
+                    |path| Outcome::Exported {
                         path,
                         rows: table.rows.len(),
                         noun: table.noun,
-                    })
-                }
+                    },
+                )),
                 Effect::Suspend => {
                     self.on_signal(Signal::Stop);
-                    continue;
+                    None
                 }
             };
-            app.update(Action::Done(done));
-            self.dirty = true;
+            if let Some(done) = done {
+                app.update(Action::Done(done));
+                self.dirty = true;
+            }
         }
+    }
+
+    /// Sends a request to the engine thread; its answer comes later as a reply. Only its
+    /// failure is reported now.
+    fn ask(&self, request: Request) -> Option<std::result::Result<Outcome, String>> {
+        self.requests
+            .send(request)
+            .err()
+            .map(|_| Err("the search engine has stopped".to_string()))
     }
 }
 

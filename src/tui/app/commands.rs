@@ -3,7 +3,6 @@
 use super::line::LineEditor;
 use super::picker::Picker;
 use super::{App, Effect, Example, Step, Subject, Table};
-use crate::catalog::format_price;
 use crate::tui::action::{Command, Pane, Purpose};
 
 impl App {
@@ -211,17 +210,11 @@ impl App {
             .iter()
             .enumerate()
             .map(|(i, hit)| {
-                let p = corpus.product(hit);
                 let score = list.ranked.then(|| format!("{:.4}", hit.score));
-                vec![
-                    (i + 1).to_string(),
-                    p.id.clone(),
-                    p.title.clone(),
-                    p.category.clone(),
-                    p.brand.clone(),
-                    p.price.map(format_price).unwrap_or_default(),
-                    score.unwrap_or_default(),
-                ]
+                let mut row = vec![(i + 1).to_string()];
+                row.extend(Table::product_cells(corpus.product(hit)));
+                row.push(score.unwrap_or_default());
+                row
             })
             .collect();
         self.effects.push(Effect::Export(Table {

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use super::picker::fit_offset;
 use super::{App, Effect, Subject, Table};
 use crate::audit::{Audit, DuplicateGroup, Miscategorised};
-use crate::catalog::format_price;
 use crate::search::Corpus;
 use crate::tui::action::Command;
 
@@ -71,16 +70,8 @@ impl Lens {
 /// The rows of the lens as CSV: one per member of each group, then one per miscategorised product.
 fn table(audit: &Audit, corpus: &Corpus) -> Table {
     let mut rows = Vec::new();
-    let product_cells = |position: u32| {
-        let p = &corpus.catalog.products[position as usize];
-        [
-            p.id.clone(),
-            p.title.clone(),
-            p.category.clone(),
-            p.brand.clone(),
-            p.price.map(format_price).unwrap_or_default(),
-        ]
-    };
+    let product_cells =
+        |position: u32| Table::product_cells(&corpus.catalog.products[position as usize]);
     for (n, group) in audit.duplicates.iter().enumerate() {
         for &member in &group.members {
             let mut row = vec![

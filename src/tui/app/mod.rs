@@ -20,6 +20,7 @@ use super::action::{Action, Outcome, Pane, Purpose};
 use super::keymap::Keymap;
 use super::theme::Theme;
 use super::view::layout::Areas;
+use crate::catalog::{Product, format_price};
 use crate::error::Error;
 use crate::index::Method;
 use crate::search::{
@@ -165,6 +166,19 @@ pub struct Table {
     pub noun: &'static str,
     pub header: &'static [&'static str],
     pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A product's cells in a saved list: id, title, category, brand, price.
+    pub fn product_cells(product: &Product) -> [String; 5] {
+        [
+            product.id.clone(),
+            product.title.clone(),
+            product.category.clone(),
+            product.brand.clone(),
+            product.price.map(format_price).unwrap_or_default(),
+        ]
+    }
 }
 
 pub struct App {

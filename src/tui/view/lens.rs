@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::layout::Areas;
-use super::{clip, fit, pad, pane_block, score_spans};
+use super::{clip, fit, gauge, pad, pane_block, score_spans};
 use crate::audit::{Audit, DuplicateGroup, Miscategorised};
-use crate::catalog::{Product, format_price};
+use crate::catalog::{Product, extra_names};
 use crate::search::Corpus;
 use crate::tui::action::Command;
 use crate::tui::app::{App, AuditState, Lens, LensRow};
@@ -82,17 +82,13 @@ fn split(areas: &Areas) -> (Rect, Option<Rect>) {
 
 fn draw_progress(frame: &mut Frame, app: &App, inner: Rect, done: usize, total: usize) {
     let width = usize::from(inner.width).saturating_sub(2).min(50);
-    let filled = (done.min(total) * width).checked_div(total).unwrap_or(0);
     let lines = vec![
         Line::styled(
             "finding each product's nearest neighbours in the graph",
             app.theme().title,
         ),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled("█".repeat(filled), app.theme().bar),
-            Span::styled("░".repeat(width - filled), app.theme().muted),
-        ]),
+        gauge(app, done, total, width),
         Line::raw(format!("{done} / {total} products")),
         Line::raw(""),
         Line::styled(
@@ -169,22 +165,23 @@ fn draw_rows(
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// The fields every group member is shown with, before the catalog's others.
+const FIELDS: [&str; 7] = [
+    "id",
+    "title",
+    "brand",
+    "category",
+    "price",
+    "tags",
+    "description",
+];
+
 /// A field of a product as shown in a member's column.
 fn field_value(product: &Product, field: &str) -> String {
-    match field {
-        "id" => product.id.clone(),
-        "title" => product.title.clone(),
-        "brand" => product.brand.clone(),
-        "category" => product.category.clone(),
-        "price" => product.price.map(format_price).unwrap_or_default(),
-        "tags" => product.tags.join(", "),
-        "description" => product.description.clone(),
-        name => product
-            .extra
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default(),
+    if FIELDS.contains(&field) {
+        product.field_text(field)
+    } else {
+        product.extra(field).unwrap_or_default().to_string()
     }
 }
 
@@ -230,23 +227,8 @@ fn group_lines(
         ]),
         Line::raw(""),
     ];
-    let mut fields = vec![
-        "id",
-        "title",
-        "brand",
-        "category",
-        "price",
-        "tags",
-        "description",
-    ];
-    let mut extra: Vec<&str> = members
-        .iter()
-        .flat_map(|p| p.extra.iter().map(|(n, _)| n.as_str()))
-        .collect();
-    extra.sort_unstable();
-    extra.dedup();
-    fields.extend(extra);
-    for field in fields {
+    let extra = extra_names(&members);
+    for field in FIELDS.into_iter().chain(extra) {
         let style = if differs(field) {
             app.theme().chip
         } else {

@@ -131,6 +131,15 @@ fn score_spans(score: f32, cells: usize, app: &App) -> Vec<Span<'static>> {
     ]
 }
 
+/// A bar of `width` cells filled in the share `done` of `total`.
+fn gauge(app: &App, done: usize, total: usize, width: usize) -> Line<'static> {
+    let filled = (done.min(total) * width).checked_div(total).unwrap_or(0);
+    Line::from(vec![
+        Span::styled("█".repeat(filled), app.theme().bar),
+        Span::styled("░".repeat(width - filled), app.theme().muted),
+    ])
+}
+
 /// Spans cut to `width` columns in total.
 fn clip(spans: Vec<Span<'static>>, width: usize) -> Line<'static> {
     let mut left = width;

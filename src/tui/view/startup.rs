@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::layout::Areas;
-use super::pane_block;
+use super::{gauge, pane_block};
 use crate::search::Stage;
 use crate::tui::app::{App, Startup};
 
@@ -36,12 +36,8 @@ pub fn draw(frame: &mut Frame, app: &App, startup: &Startup, areas: &Areas) {
     ])];
     if total > 0 {
         let width = usize::from(inner.width).saturating_sub(2).min(50);
-        let filled = (done.min(total) * width).checked_div(total).unwrap_or(0);
         lines.push(Line::raw(""));
-        lines.push(Line::from(vec![
-            Span::styled("█".repeat(filled), app.theme().bar),
-            Span::styled("░".repeat(width - filled), app.theme().muted),
-        ]));
+        lines.push(gauge(app, done, total, width));
         let stage_time = app.now().saturating_duration_since(startup.stage_started);
         lines.push(Line::raw(format!(
             "{done} / {total} · {}",
