@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::catalog::Format;
 use crate::search::{DEFAULT_SEMANTIC_RATIO, Mode, Steering};
@@ -102,12 +102,20 @@ pub struct BenchArgs {
     /// ef_search values at which recall@10 is measured
     #[arg(long, value_delimiter = ',', default_values_t = [16, 32, 64, 128, 256, 384, 512])]
     pub ef: Vec<usize>,
-    /// Measure only the word index (build, size, reopen, BM25 queries): no model, no embedding
-    #[arg(long)]
-    pub words_only: bool,
+    /// Measure one section only: `words` (the word index: no model, no embedding) or `audit`
+    /// (a whole-catalog audit at several graph breadths)
+    #[arg(long, value_enum, value_name = "SECTION")]
+    pub only: Option<BenchSection>,
     /// Also write vectors.npy, queries.npy and lookalike.json into DIR, for benches/compare
     #[arg(long, value_name = "DIR")]
     pub export: Option<PathBuf>,
+}
+
+/// A part of `lookalike bench` that can run on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchSection {
+    Words,
+    Audit,
 }
 
 /// How results are found and shown.

@@ -18,7 +18,9 @@ use crate::search::Corpus;
 pub struct AuditOptions {
     /// Neighbours found for each product: the edges of the duplicate groups and the category vote.
     pub neighbours: usize,
-    /// Candidates kept while walking the graph for them.
+    /// Candidates kept while walking the graph for them. 16 by default: at 100,000 products its
+    /// lists have recall@10 0.995 against exact search and give the same groups and votes as
+    /// 64 in 0.4 of the time (`lookalike bench --only audit`; README, "Audit").
     pub ef: usize,
     /// Two products are duplicates when their cosine is at least this.
     pub min_score: f32,
@@ -27,16 +29,6 @@ pub struct AuditOptions {
     pub min_confidence: f32,
     /// Entries kept in each list, strongest first.
     pub top: usize,
-}
-
-impl AuditOptions {
-    /// The defaults, walking the graph with the corpus's own search breadth.
-    pub fn for_corpus(corpus: &Corpus) -> Self {
-        Self {
-            ef: corpus.params.ef_search,
-            ..Self::default()
-        }
-    }
 }
 
 /// Chosen on the bundled catalog with reworded copies and wrong categories planted in it
@@ -48,7 +40,7 @@ impl Default for AuditOptions {
     fn default() -> Self {
         Self {
             neighbours: 10,
-            ef: 64,
+            ef: 16,
             min_score: DEFAULT_MIN_SCORE,
             min_confidence: DEFAULT_MIN_CONFIDENCE,
             top: 20,
@@ -66,8 +58,9 @@ pub struct Audit {
 }
 
 /// Each product's `neighbours` nearest of those `mask` allows, by catalog position; empty for
-/// a product the mask leaves out. Spread over the cores; `progress` is told how many products
-/// are done, now and then, from any of them.
+/// a product the mask leaves out. Spread over the cores, taking the products in the graph's
+/// breadth-first order so that each core's next search starts among vectors the last one
+/// loaded; `progress` is told how many products are done, now and then, from any of them.
 pub fn neighbours(
     corpus: &Corpus,
     options: &AuditOptions,
@@ -76,14 +69,16 @@ pub fn neighbours(
 ) -> Vec<Vec<Hit>> {
     const REPORT_EVERY: usize = 4096;
     let done = AtomicUsize::new(0);
-    (0..corpus.vectors.len())
+    let found: Vec<(u32, Vec<Hit>)> = corpus
+        .graph
+        .breadth_first()
         .into_par_iter()
         .map_init(Scratch::default, |scratch, node| {
-            let hits = if mask.is_none_or(|m| m[node]) {
+            let hits = if mask.is_none_or(|m| m[node as usize]) {
                 index::neighbours_of(
                     &corpus.graph,
                     &corpus.vectors,
-                    node as u32,
+                    node,
                     options.neighbours,
                     options.ef,
                     mask,
@@ -96,9 +91,14 @@ pub fn neighbours(
             if count.is_multiple_of(REPORT_EVERY) {
                 progress(count);
             }
-            hits
+            (node, hits)
         })
-        .collect()
+        .collect();
+    let mut near = vec![Vec::new(); corpus.vectors.len()];
+    for (node, hits) in found {
+        near[node as usize] = hits;
+    }
+    near
 }
 
 /// Audits the products `mask` allows (all without one).
@@ -109,12 +109,22 @@ pub fn run(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Audit {
     let near = neighbours(corpus, options, mask, progress);
+    judge(corpus, options, mask, &near)
+}
+
+/// Groups the duplicates and takes the category votes from neighbour lists [`neighbours`] found.
+pub fn judge(
+    corpus: &Corpus,
+    options: &AuditOptions,
+    mask: Option<&[bool]>,
+    near: &[Vec<Hit>],
+) -> Audit {
     let products = &corpus.catalog.products;
-    let mut duplicates = duplicates::groups(&near, options.min_score, products);
+    let mut duplicates = duplicates::groups(near, options.min_score, products);
     duplicates.truncate(options.top);
     let audited = |p: usize| mask.is_none_or(|m| m[p]);
     let mut miscategorised = categories::miscategorised(
-        &near,
+        near,
         &corpus.vectors,
         options.min_confidence,
         products,

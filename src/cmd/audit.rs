@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: &AuditArgs, out: &mut dyn Write) -> Result<()> {
         min_score: args.min_score,
         min_confidence: args.min_confidence,
         top: args.top as usize,
-        ..AuditOptions::for_corpus(&engine.corpus)
+        ..AuditOptions::default()
     };
     let corpus = &engine.corpus;
     let bar = super::progress::counter(ctx.common.quiet, "auditing", corpus.catalog.len());

@@ -55,6 +55,34 @@ impl Graph {
     }
 }
 
+impl Graph {
+    /// Every node once, in the order a breadth-first walk of layer 0 from the entry point meets
+    /// them (nodes it cannot reach last): consecutive nodes are near each other, so a pass over
+    /// all of them that searches around each finds the vectors it needs still in the cache.
+    pub fn breadth_first(&self) -> Vec<u32> {
+        let mut seen = vec![false; self.len()];
+        let mut order = Vec::with_capacity(self.len());
+        let mut list = Vec::new();
+        for start in std::iter::once(self.entry).chain(0..self.len() as u32) {
+            if self.is_empty() || std::mem::replace(&mut seen[start as usize], true) {
+                continue;
+            }
+            let mut next = order.len();
+            order.push(start);
+            while next < order.len() {
+                self.neighbours_into(order[next], 0, &mut list);
+                for &node in &list {
+                    if !std::mem::replace(&mut seen[node as usize], true) {
+                        order.push(node);
+                    }
+                }
+                next += 1;
+            }
+        }
+        order
+    }
+}
+
 impl Links for Graph {
     fn neighbours_into(&self, node: u32, layer: u8, into: &mut Vec<u32>) {
         let list = if layer == 0 {

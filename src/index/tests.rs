@@ -283,6 +283,15 @@ mod properties {
             let read = cache::read_graph(&path, "model", 7, vectors.len()).unwrap().unwrap();
             prop_assert_eq!(read, graph);
         }
+
+        #[test]
+        fn the_breadth_first_order_holds_every_node_once(vectors in vector_sets(), m in 2usize..33) {
+            let graph = build(&vectors, params(m), &mut |_, _| {});
+            let mut order = graph.breadth_first();
+            prop_assert_eq!(order.first().copied(), (!graph.is_empty()).then_some(graph.entry));
+            order.sort_unstable();
+            prop_assert_eq!(order, (0..vectors.len() as u32).collect::<Vec<_>>());
+        }
     }
 }
 

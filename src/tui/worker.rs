@@ -146,7 +146,7 @@ fn audit(engine: &mut Engine, generation: u64, filter: Option<&str>, send: &Repl
     let spawned = std::thread::Builder::new()
         .name("lookalike-audit".into())
         .spawn(move || {
-            let options = AuditOptions::for_corpus(&corpus);
+            let options = AuditOptions::default();
             let total = corpus.catalog.len();
             let found = crate::audit::run(
                 &corpus,

@@ -1,5 +1,6 @@
 //! `lookalike bench`: embedding throughput (length-grouped vs plain), index build, cold vs warm start, latency percentiles and recall, in one run.
 
+mod audit;
 mod export;
 mod filtered;
 mod heap;
@@ -16,7 +17,7 @@ use serde_json::json;
 use super::Context;
 use super::progress::StderrProgress;
 use crate::catalog::Catalog;
-use crate::cli::BenchArgs;
+use crate::cli::{BenchArgs, BenchSection};
 use crate::embed::bulk::{Batching, embed_all};
 use crate::embed::provision::ModelFiles;
 use crate::embed::{Embedder, OnnxEmbedder, Threads};
@@ -122,7 +123,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
     if query_list.is_empty() {
         return Err(Error::Usage("the queries file holds no queries".into()));
     }
-    if args.words_only {
+    if args.only == Some(BenchSection::Words) {
         let catalog = Catalog::load(&options.catalog, &options.load)?;
         let text_queries = spread(&query_list, args.min_queries.max(query_list.len()));
         let words = words::measure(&catalog, &text_queries)?;
@@ -153,6 +154,24 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
     let (first_open, report) =
         open_corpus_with_model(&options, &files, &mut |p| progress.update(p))?;
     progress.finish();
+    if args.only == Some(BenchSection::Audit) {
+        note("auditing the whole catalog at each graph breadth");
+        let audits = audit::measure(&first_open);
+        let products = first_open.catalog.len();
+        let path = first_open.catalog.path.display().to_string();
+        return super::write_out(if args.json {
+            writeln!(
+                out,
+                "{}",
+                json!({"catalog": path, "products": products, "audit": audits})
+            )
+        } else {
+            (|| {
+                writeln!(out, "catalog            {path} ({products} products)")?;
+                audits.iter().try_for_each(|point| writeln!(out, "{point}"))
+            })()
+        });
+    }
     let n = first_open.catalog.len();
     let template = &options.settings.template;
     let texts: Vec<String> = spread(&first_open.catalog.products, args.embed_sample.min(n))
@@ -264,6 +283,8 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
     let filtered = filtered::measure(&corpus, &filter_queries);
     note("word index: build, size, reopen, BM25 queries alone");
     let words = words::measure(&corpus.catalog, &text_queries)?;
+    note("auditing the whole catalog at each graph breadth");
+    let audits = audit::measure(&corpus);
 
     let params = Params::from(options.settings.config.index);
     let build_time = build_in_open.unwrap_or_else(|| {
@@ -318,6 +339,7 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
         "exact_search_ms": exact_search_ms,
         "filtered": filtered,
         "words": words,
+        "audit": audits,
         "recall_at_10": sweep.iter().map(|(ef, t, i)| json!({"ef_search": ef, "text": t, "product": i})).collect::<Vec<_>>(),
         "serving_peak_rss_mb": serving_peak_rss,
         "peak_rss_mb": rss.whole_run(),
@@ -407,6 +429,9 @@ pub fn run(ctx: &Context, args: &BenchArgs, out: &mut dyn Write) -> Result<()> {
             )?;
         }
         writeln!(out, "{words}")?;
+        for point in &audits {
+            writeln!(out, "{point}")?;
+        }
         for (ef, t, i) in &sweep {
             writeln!(
                 out,
